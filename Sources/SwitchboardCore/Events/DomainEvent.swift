@@ -1,0 +1,36 @@
+import Foundation
+
+/// Something that happened, as agents' screens and integrations learn of it.
+///
+/// Stores append events to the workspace's event log in the same transaction as the change, which
+/// gives them their monotonic `sequence`; services publish them only after commit.
+public struct DomainEvent: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case conversationCreated = "conversation.created"
+        case conversationUpdated = "conversation.updated"
+        case messageCreated = "message.created"
+        case contactCreated = "contact.created"
+        case contactMerged = "contact.merged"
+    }
+
+    /// Position in the event log; strictly increasing in commit order.
+    public let sequence: Int64
+    public let workspaceID: WorkspaceID
+    public let kind: Kind
+    public let inboxID: InboxID?
+    public let conversationID: ConversationID?
+    /// The id of the thing the event is about (message, contact, conversation).
+    public let subjectID: String
+    public let occurredAt: Date
+
+    public init(sequence: Int64, workspaceID: WorkspaceID, kind: Kind, inboxID: InboxID?,
+                conversationID: ConversationID?, subjectID: String, occurredAt: Date) {
+        self.sequence = sequence
+        self.workspaceID = workspaceID
+        self.kind = kind
+        self.inboxID = inboxID
+        self.conversationID = conversationID
+        self.subjectID = subjectID
+        self.occurredAt = occurredAt
+    }
+}

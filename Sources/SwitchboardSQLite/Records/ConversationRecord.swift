@@ -1,0 +1,73 @@
+import GRDB
+import SwitchboardCore
+
+/// A row of `conversations`. The last message is kept on the row so the inbox list reads one table.
+struct ConversationRecord: SnakeCaseRecord {
+    static let databaseTableName = "conversations"
+
+    var id: String
+    var workspaceId: String
+    var number: Int
+    var inboxId: String
+    var channel: String
+    var contactId: String
+    var status: String
+    var priority: String
+    var assigneeId: String?
+    var teamId: String?
+    var labels: String
+    var snoozedUntil: Int64?
+    var unreadCount: Int
+    var lastMessageContent: String?
+    var lastMessageAt: Int64?
+    var lastMessageDirection: String?
+    var createdAt: Int64
+    var lastActivityAt: Int64
+    var firstResponseAt: Int64?
+    var waitingSince: Int64?
+    var resolvedAt: Int64?
+
+    init(_ c: Conversation) throws {
+        id = c.id.rawValue
+        workspaceId = c.workspaceID.rawValue
+        number = c.number
+        inboxId = c.inboxID.rawValue
+        channel = c.channel.rawValue
+        contactId = c.contactID.rawValue
+        status = c.status.rawValue
+        priority = c.priority.rawValue
+        assigneeId = c.assigneeID?.rawValue
+        teamId = c.teamID?.rawValue
+        labels = try JSONColumn.encode(c.labels)
+        snoozedUntil = c.snoozedUntil.map(Timestamp.milliseconds)
+        unreadCount = c.unreadCount
+        lastMessageContent = c.lastMessage?.content
+        lastMessageAt = c.lastMessage.map { Timestamp.milliseconds($0.createdAt) }
+        lastMessageDirection = c.lastMessage?.direction.rawValue
+        createdAt = Timestamp.milliseconds(c.createdAt)
+        lastActivityAt = Timestamp.milliseconds(c.lastActivityAt)
+        firstResponseAt = c.firstResponseAt.map(Timestamp.milliseconds)
+        waitingSince = c.waitingSince.map(Timestamp.milliseconds)
+        resolvedAt = c.resolvedAt.map(Timestamp.milliseconds)
+    }
+
+    func conversation() throws -> Conversation {
+        var preview: MessagePreview?
+        if let lastMessageContent, let lastMessageAt,
+           let direction = lastMessageDirection.flatMap(MessageDirection.init(rawValue:)) {
+            preview = MessagePreview(content: lastMessageContent, createdAt: Timestamp.date(lastMessageAt),
+                                     direction: direction)
+        }
+        return Conversation(
+            id: ConversationID(id), workspaceID: WorkspaceID(workspaceId), number: number, inboxID: InboxID(inboxId),
+            channel: ChannelKind(rawValue: channel) ?? .api, contactID: ContactID(contactId),
+            status: ConversationStatus(rawValue: status) ?? .open,
+            priority: ConversationPriority(rawValue: priority) ?? .none,
+            assigneeID: assigneeId.map { AgentID($0) }, teamID: teamId.map { TeamID($0) },
+            labels: try JSONColumn.decode([String].self, from: labels),
+            snoozedUntil: Timestamp.date(snoozedUntil), unreadCount: unreadCount, lastMessage: preview,
+            createdAt: Timestamp.date(createdAt), lastActivityAt: Timestamp.date(lastActivityAt),
+            firstResponseAt: Timestamp.date(firstResponseAt), waitingSince: Timestamp.date(waitingSince),
+            resolvedAt: Timestamp.date(resolvedAt))
+    }
+}

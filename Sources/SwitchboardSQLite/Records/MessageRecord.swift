@@ -1,0 +1,43 @@
+import GRDB
+import SwitchboardCore
+
+/// A row of `messages`.
+struct MessageRecord: SnakeCaseRecord {
+    static let databaseTableName = "messages"
+
+    var id: String
+    var workspaceId: String
+    var conversationId: String
+    var inboxId: String
+    var direction: String
+    var senderKind: String
+    var senderId: String?
+    var `private`: Bool
+    var content: String
+    var status: String
+    var externalId: String?
+    var createdAt: Int64
+
+    init(_ m: Message, inboxID: InboxID) {
+        id = m.id.rawValue
+        workspaceId = m.workspaceID.rawValue
+        conversationId = m.conversationID.rawValue
+        inboxId = inboxID.rawValue
+        direction = m.direction.rawValue
+        senderKind = m.sender.kind.rawValue
+        senderId = m.sender.id
+        `private` = m.isPrivate
+        content = m.content
+        status = m.status.rawValue
+        externalId = m.externalID
+        createdAt = Timestamp.milliseconds(m.createdAt)
+    }
+
+    var message: Message {
+        Message(id: MessageID(id), workspaceID: WorkspaceID(workspaceId), conversationID: ConversationID(conversationId),
+                direction: MessageDirection(rawValue: direction) ?? .incoming,
+                sender: MessageSender(kind: MessageSender.Kind(rawValue: senderKind) ?? .system, id: senderId),
+                isPrivate: `private`, content: content, status: DeliveryStatus(rawValue: status) ?? .sent,
+                externalID: externalId, createdAt: Timestamp.date(createdAt))
+    }
+}

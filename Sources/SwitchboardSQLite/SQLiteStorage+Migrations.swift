@@ -1,0 +1,171 @@
+import GRDB
+import SwitchboardCore
+
+extension SQLiteStorage {
+    /// The versioned schema. Every table carries `workspace_id` and every unique key starts with it,
+    /// so a workspace can later move to its own database without a schema rewrite.
+    /// Times are integer milliseconds since 1970 (UTC).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(sql: """
+                CREATE TABLE workspaces (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    next_conversation_number INTEGER NOT NULL DEFAULT 1,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE agents (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                    email TEXT NOT NULL,
+                    email_key TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (workspace_id, email_key)
+                );
+                CREATE INDEX agents_by_email ON agents(email_key);
+                CREATE TABLE agent_tokens (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE teams (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (workspace_id, name)
+                );
+                CREATE TABLE team_members (
+                    workspace_id TEXT NOT NULL,
+                    team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+                    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+                    PRIMARY KEY (workspace_id, team_id, agent_id)
+                );
+                CREATE TABLE inboxes (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    inbound_token_digest TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE contacts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    attributes TEXT NOT NULL,
+                    search_text TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX contacts_by_creation ON contacts(workspace_id, created_at, id);
+                CREATE TABLE contact_handles (
+                    workspace_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, kind, value)
+                );
+                CREATE INDEX contact_handles_by_contact ON contact_handles(contact_id);
+                CREATE TABLE contact_identities (
+                    workspace_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, channel, external_id)
+                );
+                CREATE INDEX contact_identities_by_contact ON contact_identities(contact_id);
+                CREATE TABLE conversations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    inbox_id TEXT NOT NULL REFERENCES inboxes(id),
+                    channel TEXT NOT NULL,
+                    contact_id TEXT NOT NULL REFERENCES contacts(id),
+                    status TEXT NOT NULL,
+                    priority TEXT NOT NULL,
+                    assignee_id TEXT REFERENCES agents(id) ON DELETE SET NULL,
+                    team_id TEXT REFERENCES teams(id) ON DELETE SET NULL,
+                    labels TEXT NOT NULL,
+                    snoozed_until INTEGER,
+                    unread_count INTEGER NOT NULL,
+                    last_message_content TEXT,
+                    last_message_at INTEGER,
+                    last_message_direction TEXT,
+                    created_at INTEGER NOT NULL,
+                    last_activity_at INTEGER NOT NULL,
+                    first_response_at INTEGER,
+                    waiting_since INTEGER,
+                    resolved_at INTEGER,
+                    UNIQUE (workspace_id, number)
+                );
+                CREATE INDEX conversations_by_activity ON conversations(workspace_id, last_activity_at DESC, id DESC);
+                CREATE INDEX conversations_by_status ON conversations(workspace_id, status, last_activity_at DESC, id DESC);
+                CREATE INDEX conversations_by_contact ON conversations(workspace_id, contact_id, inbox_id, status);
+                CREATE INDEX conversations_by_assignee ON conversations(workspace_id, assignee_id, last_activity_at DESC);
+                CREATE TABLE labels (
+                    workspace_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, name)
+                );
+                CREATE TABLE conversation_labels (
+                    workspace_id TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    PRIMARY KEY (workspace_id, label, conversation_id)
+                );
+                CREATE INDEX conversation_labels_by_conversation ON conversation_labels(conversation_id);
+                CREATE TABLE messages (
+                    id TEXT NOT NULL UNIQUE,
+                    workspace_id TEXT NOT NULL,
+                    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                    inbox_id TEXT NOT NULL,
+                    direction TEXT NOT NULL,
+                    sender_kind TEXT NOT NULL,
+                    sender_id TEXT,
+                    private INTEGER NOT NULL,
+                    content TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    external_id TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX messages_by_conversation ON messages(workspace_id, conversation_id, id);
+                CREATE UNIQUE INDEX messages_by_external_id ON messages(workspace_id, inbox_id, external_id)
+                    WHERE external_id IS NOT NULL;
+                CREATE TABLE events (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    workspace_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    inbox_id TEXT,
+                    conversation_id TEXT,
+                    subject_id TEXT NOT NULL,
+                    occurred_at INTEGER NOT NULL
+                );
+                CREATE INDEX events_by_workspace ON events(workspace_id, sequence);
+                """)
+            // Full-text indexes kept in step with their tables by triggers (GRDB's synchronised mode).
+            try db.create(virtualTable: "messages_fts", using: FTS5()) { table in
+                table.synchronize(withTable: "messages")
+                table.tokenizer = .unicode61()
+                table.column("content")
+            }
+            try db.create(virtualTable: "contacts_fts", using: FTS5()) { table in
+                table.synchronize(withTable: "contacts")
+                table.tokenizer = .unicode61()
+                table.column("search_text")
+            }
+            try db.execute(
+                sql: "INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)",
+                arguments: [Workspace.defaultID.rawValue, "Default", Timestamp.now()])
+        }
+        return migrator
+    }
+}

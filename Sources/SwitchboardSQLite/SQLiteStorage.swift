@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+import SwitchboardStore
+
+/// The embedded backend: one SQLite database in WAL mode, written through a group committer.
+///
+/// Reads go straight to the pool (readers never block the writer in WAL mode). Writes are queued
+/// and committed in batches, each in its own savepoint, so many concurrent writers share one fsync
+/// without giving up the promise that a caller hears back only after its write has committed.
+public final class SQLiteStorage: Storage {
+    let writer: any DatabaseWriter
+    let committer: GroupCommitter
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL makes every commit durable across power loss, not only across a crash; group
+            // commit is what keeps that affordable.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> SQLiteStorage {
+        try SQLiteStorage(writer: DatabaseQueue())
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        self.committer = GroupCommitter(writer: writer)
+        try Self.migrator.migrate(writer)
+    }
+
+    public var directory: any DirectoryStore { SQLiteDirectory(storage: self) }
+
+    public func workspace(_ id: WorkspaceID) -> any WorkspaceStorage {
+        SQLiteWorkspace(workspaceID: id, storage: self)
+    }
+
+    /// Runs `work` in the next group commit and returns its result once that commit is durable.
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await committer.submit(work)
+        } catch let error as DatabaseError {
+            throw StorageError(error) ?? error
+        }
+    }
+
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(work)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+import SwitchboardStore
+
+extension SQLiteWorkspace {
+    func appendIncoming(_ incoming: IncomingMessage) async throws -> IngestResult {
+        let workspace = workspaceID
+        return try await storage.write { db in
+            var transaction = IngestTransaction(workspace: workspace, db: db)
+            return try transaction.run(incoming)
+        }
+    }
+}
+
+/// The steps of storing one incoming message, all inside one transaction (one savepoint of a group
+/// commit). SQLite holds the write lock for the whole transaction, so the look-ups here cannot race
+/// another writer; the unique index on (inbox, external id) stays as the last word on duplicates.
+struct IngestTransaction {
+    let workspace: WorkspaceID
+    let db: Database
+    private var events: [DomainEvent] = []
+
+    init(workspace: WorkspaceID, db: Database) {
+        self.workspace = workspace
+        self.db = db
+    }
+
+    mutating func run(_ incoming: IncomingMessage) throws -> IngestResult {
+        guard let inbox = try InboxRecord.fetchOne(
+            db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?",
+            arguments: [workspace.rawValue, incoming.inboxID.rawValue])?.inbox()
+        else { throw StorageError.notFound("inbox") }
+        if let duplicate = try earlierDelivery(of: incoming) { return duplicate }
+
+        let now = Timestamp.now()
+        let contactID = try findOrCreateContact(incoming.contact, channel: inbox.channel, now: now)
+        var conversation = try activeConversation(of: contactID, in: inbox, now: now)
+        let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
+        let message = Message(
+            id: .generate(), workspaceID: workspace, conversationID: conversation.id, direction: .incoming,
+            sender: .contact(contactID), isPrivate: false, content: incoming.content, status: .delivered,
+            externalID: incoming.externalID, createdAt: Timestamp.date(sentAt))
+        try MessageRecord(message, inboxID: inbox.id).insert(db)
+        let before = conversation
+        conversation = conversation.receiving(message)
+        try ConversationRecord(conversation).update(db)
+        try appendEvent(.messageCreated, conversation: conversation, subject: message.id.rawValue, at: now)
+        if before.status != conversation.status {
+            try appendEvent(.conversationUpdated, conversation: conversation, subject: conversation.id.rawValue, at: now)
+        }
+        guard let contact = try ContactRecord.load(contactID, workspace: workspace, in: db)
+        else { throw StorageError.notFound("contact") }
+        return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: false,
+                            events: events)
+    }
+
+    /// The stored result of an earlier delivery with the same external id, if there was one.
+    private func earlierDelivery(of incoming: IncomingMessage) throws -> IngestResult? {
+        guard let record = try MessageRecord.fetchOne(db, sql: """
+            SELECT * FROM messages WHERE workspace_id = ? AND inbox_id = ? AND external_id = ?
+            """, arguments: [workspace.rawValue, incoming.inboxID.rawValue, incoming.externalID])
+        else { return nil }
+        let message = record.message
+        guard let conversation = try ConversationRecord.fetchOne(
+                db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [record.conversationId])?.conversation(),
+              let contact = try ContactRecord.load(conversation.contactID, workspace: workspace, in: db)
+        else { throw StorageError.notFound("conversation of the earlier delivery") }
+        return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: true, events: [])
+    }
+
+    /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
+    private mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) throws -> ContactID {
+        let known = try String.fetchOne(db, sql: """
+            SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = ? AND external_id = ?
+            """, arguments: [workspace.rawValue, channel.rawValue, draft.externalID]).map { ContactID($0) }
+        var contactID: ContactID
+        if let known {
+            contactID = known
+        } else if let matched = try draft.email.flatMap({ try ContactHandle.owner(ContactHandle.email, $0, workspace: workspace, in: db) })
+                    ?? draft.phone.flatMap({ try ContactHandle.owner(ContactHandle.phone, $0, workspace: workspace, in: db) }) {
+            contactID = matched
+        } else {
+            contactID = .generate()
+            let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
+                .first { !$0.isEmpty } ?? draft.externalID
+            try ContactRecord(id: contactID.rawValue, workspaceId: workspace.rawValue, name: name, attributes: "{}",
+                              searchText: name, createdAt: now).insert(db)
+            events.append(try EventRecord.append(.contactCreated, workspace: workspace, inbox: nil, conversation: nil,
+                                                 subject: contactID.rawValue, at: now, in: db))
+        }
+        if known == nil {
+            try db.execute(sql: """
+                INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [workspace.rawValue, channel.rawValue, draft.externalID, contactID.rawValue, now])
+        }
+        var handlesChanged = false
+        if let email = draft.email { handlesChanged = try ContactHandle.add(ContactHandle.email, email, to: contactID, workspace: workspace, in: db) || handlesChanged }
+        if let phone = draft.phone { handlesChanged = try ContactHandle.add(ContactHandle.phone, phone, to: contactID, workspace: workspace, in: db) || handlesChanged }
+        if handlesChanged { try ContactRecord.refreshSearchText(contactID, in: db) }
+        return contactID
+    }
+
+    /// The contact's conversation in this inbox that is not resolved, or a new one.
+    private mutating func activeConversation(of contact: ContactID, in inbox: Inbox, now: Int64) throws -> Conversation {
+        if let active = try ConversationRecord.fetchOne(db, sql: """
+            SELECT * FROM conversations
+            WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
+            ORDER BY last_activity_at DESC LIMIT 1
+            """, arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {
+            return try active.conversation()
+        }
+        let number = try Int.fetchOne(db, sql: """
+            UPDATE workspaces SET next_conversation_number = next_conversation_number + 1
+            WHERE id = ? RETURNING next_conversation_number - 1
+            """, arguments: [workspace.rawValue])
+        guard let number else { throw StorageError.notFound("workspace") }
+        let conversation = Conversation(
+            id: .generate(), workspaceID: workspace, number: number, inboxID: inbox.id, channel: inbox.channel,
+            contactID: contact, createdAt: Timestamp.date(now), lastActivityAt: Timestamp.date(now))
+        try ConversationRecord(conversation).insert(db)
+        try appendEvent(.conversationCreated, conversation: conversation, subject: conversation.id.rawValue, at: now)
+        return conversation
+    }
+
+    private mutating func appendEvent(_ kind: DomainEvent.Kind, conversation: Conversation, subject: String, at time: Int64) throws {
+        events.append(try EventRecord.append(kind, workspace: workspace, inbox: conversation.inboxID,
+                                             conversation: conversation.id, subject: subject, at: time, in: db))
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+import SwitchboardStore
+
+extension SQLiteWorkspace {
+    func appendOutgoing(_ outgoing: OutgoingMessage) async throws -> Written<ConversationMessage> {
+        let workspace = workspaceID
+        return try await storage.write { db in
+            let current = try Self.loadConversation(outgoing.conversationID, workspace: workspace, in: db)
+            let now = Timestamp.now()
+            let message = Message(
+                id: .generate(), workspaceID: workspace, conversationID: current.id, direction: .outgoing,
+                sender: outgoing.sender, isPrivate: outgoing.isPrivate, content: outgoing.content,
+                status: outgoing.status, externalID: nil, createdAt: Timestamp.date(now))
+            try MessageRecord(message, inboxID: current.inboxID).insert(db)
+            let conversation = current.sending(message)
+            try ConversationRecord(conversation).update(db)
+            let event = try EventRecord.append(
+                .messageCreated, workspace: workspace, inbox: current.inboxID, conversation: current.id,
+                subject: message.id.rawValue, at: now, in: db)
+            return Written(ConversationMessage(conversation: conversation, message: message), events: [event])
+        }
+    }
+
+    func messages(in conversation: ConversationID, page: PageRequest) async throws -> Page<Message> {
+        let cursor = try page.decodedCursor()
+        let workspace = workspaceID
+        return try await storage.read { db in
+            _ = try Self.loadConversation(conversation, workspace: workspace, in: db)
+            var sql: SQL = "SELECT * FROM messages WHERE workspace_id = \(workspace.rawValue) AND conversation_id = \(conversation.rawValue)"
+            if let cursor { sql += " AND id > \(cursor.id)" }
+            sql += " ORDER BY id LIMIT \(page.limit + 1)"
+            let records = try MessageRecord.fetchAll(db, SQLRequest<MessageRecord>(literal: sql))
+            let items = records.prefix(page.limit).map(\.message)
+            let next = records.count > page.limit ? items.last.map { Cursor(key: nil, id: $0.id.rawValue).token } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import GRDB
+import SwitchboardCore
+import SwitchboardStore
+
+extension SQLiteWorkspace {
+    func search(_ text: String, limit: Int) async throws -> SearchResults {
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
+            return SearchResults(conversations: [], messages: [], contacts: [])
+        }
+        let conversations = try await self.conversations(matching: ConversationQuery(text: text),
+                                                         page: PageRequest(limit: limit)).items
+        let ws = self.ws
+        return try await storage.read { db in
+            let messages = try MessageRecord.fetchAll(db, sql: """
+                SELECT * FROM messages WHERE workspace_id = ? AND rowid IN
+                    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
+                ORDER BY id DESC LIMIT ?
+                """, arguments: [ws, pattern, limit]).map(\.message)
+            let contacts = try ContactRecord.fetchAll(db, sql: """
+                SELECT * FROM contacts WHERE workspace_id = ? AND rowid IN
+                    (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """, arguments: [ws, pattern, limit]).map { try $0.contact(in: db) }
+            return SearchResults(conversations: conversations, messages: messages, contacts: contacts)
+        }
+    }
+
+    func events(after sequence: Int64?, limit: Int) async throws -> [DomainEvent] {
+        let ws = self.ws
+        return try await storage.read { db in
+            try EventRecord.fetchAll(db, sql: """
+                SELECT * FROM events WHERE workspace_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
+                """, arguments: [ws, sequence ?? 0, limit]).compactMap(\.event)
+        }
+    }
+}

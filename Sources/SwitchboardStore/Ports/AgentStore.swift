@@ -1,0 +1,28 @@
+import SwitchboardCore
+
+/// Agents and their API tokens.
+public protocol AgentStore: Sendable {
+    /// Creates an agent. Throws `StorageError.duplicate` when the email is taken (case-insensitive).
+    func createAgent(_ agent: NewAgent) async throws -> Agent
+    func agent(_ id: AgentID) async throws -> Agent?
+    /// Every agent, oldest first.
+    func agents() async throws -> [Agent]
+    /// Stores an API token (by its SHA-256 digest) for an agent.
+    func addToken(digest: String, for agent: AgentID) async throws
+}
+
+/// Teams of agents.
+public protocol TeamStore: Sendable {
+    /// Creates a team. Throws `.duplicate` for a taken name, `.notFound` for an unknown agent.
+    func createTeam(name: String, agentIDs: [AgentID]) async throws -> Team
+    func team(_ id: TeamID) async throws -> Team?
+    func teams() async throws -> [Team]
+}
+
+/// Inboxes, one per configured channel.
+public protocol InboxStore: Sendable {
+    func createInbox(_ inbox: NewInbox) async throws -> Inbox
+    func inbox(_ id: InboxID) async throws -> Inbox?
+    /// Every inbox, oldest first.
+    func inboxes() async throws -> [Inbox]
+}

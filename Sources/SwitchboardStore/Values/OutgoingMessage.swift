@@ -1,0 +1,31 @@
+import SwitchboardCore
+
+/// A reply or note written by an agent, bot or the system.
+public struct OutgoingMessage: Sendable, Hashable {
+    public let conversationID: ConversationID
+    public let sender: MessageSender
+    public let content: String
+    public let isPrivate: Bool
+    /// The initial delivery status: `queued` when a channel still has to deliver it.
+    public let status: DeliveryStatus
+
+    public init(conversationID: ConversationID, sender: MessageSender, content: String, isPrivate: Bool,
+                status: DeliveryStatus) {
+        self.conversationID = conversationID
+        self.sender = sender
+        self.content = content
+        self.isPrivate = isPrivate
+        self.status = status
+    }
+}
+
+/// A conversation or message write together with the events it appended.
+public struct Written<Value: Sendable>: Sendable {
+    public let value: Value
+    public let events: [DomainEvent]
+
+    public init(_ value: Value, events: [DomainEvent]) {
+        self.value = value
+        self.events = events
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+@main struct Switchboard: AsyncParsableCommand { func run() async throws {} }

@@ -1,0 +1,150 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+@Suite("ConversationStore contract")
+struct ConversationContractTests {
+    @Test(arguments: TestBackend.enabled)
+    func replyAnswersTheCustomerAndNoteDoesNot(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let agent = try await store.agent("a@x.io")
+        let incoming = try await store.receive("m1", in: inbox)
+
+        let note = try await store.appendOutgoing(OutgoingMessage(
+            conversationID: incoming.conversation.id, sender: .agent(agent.id), content: "internal", isPrivate: true,
+            status: .sent))
+        #expect(note.value.message.isPrivate)
+        #expect(note.value.conversation.unreadCount == 1)
+        #expect(note.value.conversation.firstResponseAt == nil)
+        #expect(note.value.conversation.lastMessage?.content == "Hello")
+
+        let reply = try await store.appendOutgoing(OutgoingMessage(
+            conversationID: incoming.conversation.id, sender: .agent(agent.id), content: "On it", isPrivate: false,
+            status: .sent))
+        #expect(reply.value.conversation.unreadCount == 0)
+        #expect(reply.value.conversation.firstResponseAt != nil)
+        #expect(reply.value.conversation.waitingSince == nil)
+        #expect(reply.value.conversation.lastMessage?.direction == .outgoing)
+        #expect(reply.events.map(\.kind) == [.messageCreated])
+
+        let stored = try await store.conversation(incoming.conversation.id)
+        #expect(stored?.conversation == reply.value.conversation)
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func messagesPageOldestFirstWithCursor(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        var conversation: ConversationID?
+        for index in 0..<5 { conversation = try await store.receive("m\(index)", in: inbox, content: "n\(index)").conversation.id }
+        let first = try await store.messages(in: conversation!, page: PageRequest(limit: 2))
+        #expect(first.items.map(\.content) == ["n0", "n1"])
+        let second = try await store.messages(in: conversation!, page: PageRequest(limit: 2, cursor: first.nextCursor))
+        #expect(second.items.map(\.content) == ["n2", "n3"])
+        let last = try await store.messages(in: conversation!, page: PageRequest(limit: 2, cursor: second.nextCursor))
+        #expect(last.items.map(\.content) == ["n4"])
+        #expect(last.nextCursor == nil)
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func listPagesByRecentActivityWithoutGapsOrRepeats(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        for index in 0..<7 { _ = try await store.receive("m\(index)", from: "c\(index)", in: inbox) }
+        var seen: [Int] = []
+        var cursor: String?
+        repeat {
+            let page = try await store.conversations(matching: ConversationQuery(), page: PageRequest(limit: 3, cursor: cursor))
+            seen += page.items.map(\.conversation.number)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == [7, 6, 5, 4, 3, 2, 1])
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func garbageCursorIsRejected(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        await #expect(throws: InvalidCursor.self) {
+            try await store.conversations(matching: ConversationQuery(), page: PageRequest(cursor: "not-a-cursor"))
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func filtersNarrowTheList(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let other = try await store.apiInbox("Other")
+        let agent = try await store.agent("a@x.io")
+        let team = try await store.createTeam(name: "Billing", agentIDs: [agent.id])
+        let refund = try await store.receive("m1", from: "c1", in: inbox, content: "I want a refund", name: "Grace")
+        let shipping = try await store.receive("m2", from: "c2", in: other, content: "Where is my parcel")
+        _ = try await store.updateConversation(refund.conversation.id, ConversationChange(
+            status: .pending, assignee: .some(agent.id), team: .some(team.id), priority: .high, labels: ["Billing", "vip"]))
+
+        func numbers(_ query: ConversationQuery) async throws -> [Int] {
+            try await store.conversations(matching: query, page: PageRequest()).items.map(\.conversation.number)
+        }
+        let r = refund.conversation.number, s = shipping.conversation.number
+        #expect(try await numbers(ConversationQuery(status: .pending)) == [r])
+        #expect(try await numbers(ConversationQuery(inboxID: other.id)) == [s])
+        #expect(try await numbers(ConversationQuery(assigneeID: .some(agent.id))) == [r])
+        #expect(try await numbers(ConversationQuery(assigneeID: .some(nil))) == [s])
+        #expect(try await numbers(ConversationQuery(teamID: team.id)) == [r])
+        #expect(try await numbers(ConversationQuery(label: "billing")) == [r])
+        #expect(try await numbers(ConversationQuery(channel: .email)) == [])
+        #expect(try await numbers(ConversationQuery(text: "parc")) == [s])
+        #expect(try await numbers(ConversationQuery(text: "grace")) == [r])
+        #expect(try await numbers(ConversationQuery(text: "\"")) == [])
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func updateChecksReferencesAndRules(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let id = try await store.receive("m1", in: inbox).conversation.id
+
+        await #expect(throws: StorageError.notFound("assignee")) {
+            try await store.updateConversation(id, ConversationChange(assignee: .some(AgentID("nobody"))))
+        }
+        await #expect(throws: StorageError.notFound("team")) {
+            try await store.updateConversation(id, ConversationChange(team: .some(TeamID("none"))))
+        }
+        await #expect(throws: ConversationRuleViolation.snoozeNeedsFutureTime) {
+            try await store.updateConversation(id, ConversationChange(status: .snoozed))
+        }
+        await #expect(throws: StorageError.notFound("conversation")) {
+            try await store.updateConversation(ConversationID("missing"), ConversationChange(status: .resolved))
+        }
+        let resolved = try await store.updateConversation(id, ConversationChange(status: .resolved))
+        #expect(resolved.value.status == .resolved)
+        #expect(resolved.value.resolvedAt != nil)
+        #expect(resolved.events.map(\.kind) == [.conversationUpdated])
+        let again = try await store.updateConversation(id, ConversationChange(status: .resolved))
+        #expect(again.events.isEmpty)
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func markReadClearsUnread(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let id = try await store.receive("m1", in: inbox).conversation.id
+        let read = try await store.markRead(id)
+        #expect(read.value.unreadCount == 0)
+        #expect(try await store.conversation(id)?.conversation.unreadCount == 0)
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func eventLogReplaysInOrderAfterASequence(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let first = try await store.receive("m1", in: inbox)
+        let second = try await store.receive("m2", in: inbox)
+        let all = try await store.events(after: nil, limit: 100)
+        #expect(all.map(\.sequence) == (first.events + second.events).map(\.sequence))
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        let tail = try await store.events(after: first.events.last!.sequence, limit: 100)
+        #expect(tail == second.events)
+    }
+}
