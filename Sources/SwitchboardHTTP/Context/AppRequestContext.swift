@@ -1,0 +1,25 @@
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardCore
+
+/// The per-request context: who is calling, and how large a body this route accepts.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated agent, set by ``AgentAuthMiddleware``.
+    public var agent: Agent?
+    /// The largest request body accepted, set by ``RequestLimitMiddleware`` from the configuration.
+    public var bodyLimit: Int = 1 << 20
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { bodyLimit }
+
+    /// The authenticated agent, or 401 when the route was reached without one.
+    public func requireAgent() throws -> Agent {
+        guard let agent else { throw APIError.unauthenticated("Sign in first: send Authorization: Bearer <token>.") }
+        return agent
+    }
+}

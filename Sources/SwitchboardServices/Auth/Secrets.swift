@@ -1,0 +1,23 @@
+import Crypto
+import Foundation
+
+/// Random bearer secrets and their stored digests.
+///
+/// API, inbound and visitor tokens are 256-bit random values. Only their SHA-256 digest is stored,
+/// and a request is authenticated by looking the digest up: one hash per request, never a slow
+/// password hash (DESIGN.md).
+public enum Secrets {
+    /// A new 256-bit secret, base64url without padding (43 characters).
+    public static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The hex SHA-256 digest stored in place of a token.
+    public static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

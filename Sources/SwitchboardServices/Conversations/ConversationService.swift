@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardStore
+
+/// What agents do with conversations, contacts and search.
+public struct ConversationService: Sendable {
+    private let storage: any Storage
+    private let logger: Logger
+
+    public init(storage: any Storage, logger: Logger) {
+        self.storage = storage
+        self.logger = logger
+    }
+
+    private func store(_ actor: Agent) -> any WorkspaceStorage { storage.workspace(actor.workspaceID) }
+
+    public func conversations(for actor: Agent, matching query: ConversationQuery, page: PageRequest) async throws -> Page<ConversationSummary> {
+        try await store(actor).conversations(matching: query, page: page)
+    }
+
+    public func conversation(_ id: ConversationID, for actor: Agent) async throws -> ConversationSummary {
+        guard let found = try await store(actor).conversation(id) else { throw ServiceError.notFound("conversation") }
+        return found
+    }
+
+    public func messages(in id: ConversationID, for actor: Agent, page: PageRequest) async throws -> Page<Message> {
+        try await store(actor).messages(in: id, page: page)
+    }
+
+    /// An agent's reply (`isPrivate == false`, delivered to the customer) or private note (agents only).
+    public func reply(to id: ConversationID, by actor: Agent, content: String, isPrivate: Bool) async throws -> Message {
+        try Validate.text(content, field: "content", max: IngestService.maxContentLength)
+        let conversation = try await self.conversation(id, for: actor).conversation
+        let written = try await store(actor).appendOutgoing(OutgoingMessage(
+            conversationID: id, sender: .agent(actor.id), content: content, isPrivate: isPrivate,
+            status: initialStatus(isPrivate: isPrivate, channel: conversation.channel)))
+        logger.debug("agent message stored", metadata: [
+            "conversation_id": "\(id)", "private": "\(isPrivate)", "agent_id": "\(actor.id)",
+        ])
+        return written.value.message
+    }
+
+    /// A private note is never delivered anywhere. An `api` inbox's integration reads replies
+    /// through the API, so they are sent once stored; the other channels queue them for their
+    /// delivery worker.
+    private func initialStatus(isPrivate: Bool, channel: ChannelKind) -> DeliveryStatus {
+        isPrivate || channel == .api ? .sent : .queued
+    }
+
+    public func update(_ id: ConversationID, by actor: Agent, _ change: ConversationChange) async throws -> ConversationSummary {
+        guard !change.isEmpty else {
+            throw ServiceError.invalidField(field: "body", message: "Nothing to change: give at least one field.")
+        }
+        _ = try await store(actor).updateConversation(id, change)
+        return try await conversation(id, for: actor)
+    }
+
+    public func markRead(_ id: ConversationID, by actor: Agent) async throws -> ConversationSummary {
+        _ = try await store(actor).markRead(id)
+        return try await conversation(id, for: actor)
+    }
+
+    public func contacts(for actor: Agent, matching text: String?, page: PageRequest) async throws -> Page<Contact> {
+        try await store(actor).contacts(matching: text, page: page)
+    }
+
+    public func contact(_ id: ContactID, for actor: Agent) async throws -> ContactProfile {
+        guard let profile = try await store(actor).contactProfile(id) else { throw ServiceError.notFound("contact") }
+        return profile
+    }
+
+    public func merge(_ other: ContactID, into survivor: ContactID, by actor: Agent) async throws -> ContactProfile {
+        _ = try await store(actor).mergeContacts(survivor: survivor, other: other)
+        return try await contact(survivor, for: actor)
+    }
+
+    public func search(_ text: String, for actor: Agent, limit: Int) async throws -> SearchResults {
+        try Validate.text(text, field: "q", max: 200)
+        return try await store(actor).search(text, limit: min(max(limit, 1), PageRequest.maxLimit))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardStore
+
+/// The one door every customer message comes in through, whatever the channel.
+public struct IngestService: Sendable {
+    public static let maxContentLength = 65_536
+    public static let maxExternalIDLength = 255
+
+    private let storage: any Storage
+    private let logger: Logger
+
+    public init(storage: any Storage, logger: Logger) {
+        self.storage = storage
+        self.logger = logger
+    }
+
+    /// Stores a message posted to an `api` inbox after checking the inbox's token. Returns once
+    /// the message is committed; a redelivery returns the first result.
+    public func receive(_ message: IncomingMessage, inboundToken: String) async throws -> IngestResult {
+        guard let found = try await storage.directory.inboundInbox(message.inboxID) else {
+            throw ServiceError.notFound("inbox")
+        }
+        guard found.inbox.channel == .api, let expected = found.tokenDigest,
+              constantTimeEqual(Secrets.digest(inboundToken), expected)
+        else { throw ServiceError.unauthenticated("The inbox token is missing or wrong.") }
+        try validate(message)
+        let result = try await storage.workspace(found.inbox.workspaceID).appendIncoming(message)
+        logger.debug("incoming message stored", metadata: [
+            "inbox_id": "\(message.inboxID)", "conversation_id": "\(result.conversation.id)",
+            "duplicate": "\(result.isDuplicate)",
+        ])
+        return result
+    }
+
+    private func validate(_ message: IncomingMessage) throws(ServiceError) {
+        try Validate.text(message.externalID, field: "external_id", max: Self.maxExternalIDLength)
+        try Validate.text(message.contact.externalID, field: "contact.external_id", max: Self.maxExternalIDLength)
+        try Validate.text(message.content, field: "content", max: Self.maxContentLength)
+        if let email = message.contact.email { try Validate.email(email, field: "contact.email") }
+        if let name = message.contact.name, name.count > 200 {
+            throw .invalidField(field: "contact.name", message: "contact.name must be at most 200 characters.")
+        }
+        if let phone = message.contact.phone, phone.count > 32 {
+            throw .invalidField(field: "contact.phone", message: "contact.phone must be at most 32 characters.")
+        }
+    }
+
+    /// Compares digests without an early exit, so timing does not reveal how much of a guess was right.
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

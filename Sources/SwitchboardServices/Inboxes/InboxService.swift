@@ -1,0 +1,59 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+/// Creating and listing inboxes.
+public struct InboxService: Sendable {
+    /// A new inbox with the secrets shown once.
+    public struct Created: Sendable {
+        public let inbox: Inbox
+        /// The token an `api` inbox's integration sends in `X-Inbox-Token`.
+        public let inboundToken: String?
+    }
+
+    private let storage: any Storage
+    private let publicURL: String
+
+    /// - Parameter publicURL: the address providers reach this server at, for webhook URLs.
+    public init(storage: any Storage, publicURL: String) {
+        self.storage = storage
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    }
+
+    public func create(by actor: Agent, name: String, channel: ChannelKind,
+                       settings: [String: JSONValue]) async throws -> Created {
+        guard actor.isAdmin else { throw ServiceError.forbidden("Only admins can create inboxes.") }
+        let name = name.trimmingWhitespace()
+        try Validate.text(name, field: "name", max: 100)
+        try ChannelSettingsSchema.validate(settings, for: channel)
+        var settings = settings
+        if channel == .webChat {
+            // The key visitors' identifier_hash values are signed with.
+            settings["hmac_secret"] = .string(Secrets.token())
+        }
+        let inboundToken = channel == .api ? Secrets.token() : nil
+        let inbox = try await storage.workspace(actor.workspaceID).createInbox(NewInbox(
+            name: name, channel: channel, settings: settings, inboundTokenDigest: inboundToken.map(Secrets.digest)))
+        return Created(inbox: inbox, inboundToken: inboundToken)
+    }
+
+    public func inboxes(for actor: Agent) async throws -> [Inbox] {
+        try await storage.workspace(actor.workspaceID).inboxes()
+    }
+
+    /// The absolute URL a provider posts to, for channels that receive webhooks.
+    public func webhookURL(of inbox: Inbox) -> String? {
+        inbox.channel.receivesWebhooks ? "\(publicURL)/api/v1/webhooks/\(inbox.channel.rawValue)/\(inbox.id)" : nil
+    }
+
+    /// Settings as shown after creation: secrets replaced by a mask that keeps their last 4 characters.
+    public static func masked(_ settings: [String: JSONValue]) -> [String: JSONValue] {
+        settings.reduce(into: [:]) { result, entry in
+            if ChannelSettingsSchema.secretKeys.contains(entry.key), case .string(let secret) = entry.value {
+                result[entry.key] = .string("••••" + String(secret.suffix(secret.count > 12 ? 4 : 0)))
+            } else {
+                result[entry.key] = entry.value
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// Why a use case refused a request. SwitchboardHTTP maps each case to a status and error code.
+public enum ServiceError: Error, Sendable, Hashable {
+    /// No valid credentials.
+    case unauthenticated(String)
+    /// Valid credentials, but the agent may not do this.
+    case forbidden(String)
+    /// A field is missing, malformed or out of range: `field` names it.
+    case invalidField(field: String, message: String)
+    /// The thing asked for does not exist (or is not visible to the caller).
+    case notFound(String)
+}
