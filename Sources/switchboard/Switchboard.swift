@@ -1,2 +1,10 @@
 import ArgumentParser
-@main struct Switchboard: AsyncParsableCommand { func run() async throws {} }
+
+/// The `switchboard` command: every role of the product in one binary.
+@main
+struct Switchboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Switchboard: one inbox for every customer channel.",
+        subcommands: [Serve.self, Admin.self])
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+
+/// Everything the composition root needs to build a Switchboard. Defaults work with no configuration.
+public struct AppConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Where the SQLite database (and later attachments) live.
+    public var dataDirectory = "./switchboard-data"
+    /// `sqlite:PATH` or, with the scale-out work, `postgres://...`; nil means SQLite in ``dataDirectory``.
+    public var databaseURL: String?
+    /// The address providers and browsers reach this server at; defaults to `http://HOST:PORT`.
+    public var publicURL: String?
+    /// Largest accepted request body in bytes.
+    public var bodyLimit = 1 << 20
+    /// bcrypt work factor for password hashes.
+    public var bcryptCost: UInt8 = 12
+    public var logLevel: Logger.Level = .info
+    /// A private in-memory database: for tests.
+    public var inMemoryDatabase = false
+
+    public init() {}
+
+    /// The configuration tests use: in-memory database, any free port, cheap password hashing.
+    public static func testing() -> AppConfig {
+        var config = AppConfig()
+        config.inMemoryDatabase = true
+        config.port = 0
+        config.bcryptCost = 4
+        config.logLevel = .warning
+        return config
+    }
+
+    var resolvedPublicURL: String { publicURL ?? "http://\(host):\(port)" }
+}
+
+/// A configuration the server cannot start with.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,53 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import SwitchboardHTTP
+import SwitchboardServices
+import SwitchboardStore
+
+/// Builds the whole application from a configuration: the one composition root. Tests call it
+/// with ``AppConfig/testing()``.
+///
+/// - Parameters:
+///   - metrics: where metrics are collected; `/metrics` emits it.
+///   - onServerRunning: called with the bound address once the server listens.
+public func buildApplication(
+    _ config: AppConfig,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "switchboard")
+    logger.logLevel = config.logLevel
+    let storage = try StorageFactory.open(config)
+    let deps = APIDependencies(
+        auth: AuthService(storage: storage, bcryptCost: config.bcryptCost),
+        inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
+        ingest: IngestService(storage: storage, logger: logger),
+        conversations: ConversationService(storage: storage, logger: logger),
+        metrics: metrics,
+        bodyLimit: config.bodyLimit)
+    return Application(
+        router: try buildRouter(deps),
+        configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? config.port
+            await onServerRunning("http://\(config.host):\(port)")
+        },
+        logger: logger)
+}
+
+/// The service group `switchboard serve` runs: the application, stopped gracefully on SIGINT or SIGTERM
+/// (in-flight requests finish and their writes commit before the process exits).
+public func buildServiceGroup(
+    _ config: AppConfig,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) async throws -> ServiceGroup {
+    var logger = Logger(label: "switchboard")
+    logger.logLevel = config.logLevel
+    let app = try await buildApplication(config, metrics: metrics, onServerRunning: onServerRunning)
+    return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+}

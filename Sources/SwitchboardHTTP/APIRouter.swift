@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import SwitchboardServices
+
+/// Everything the HTTP layer needs, built by the composition root.
+public struct APIDependencies: Sendable {
+    public let auth: AuthService
+    public let inboxes: InboxService
+    public let ingest: IngestService
+    public let conversations: ConversationService
+    public let metrics: PrometheusCollectorRegistry
+    /// Largest accepted request body in bytes.
+    public let bodyLimit: Int
+
+    public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
+                metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
+        self.auth = auth
+        self.inboxes = inboxes
+        self.ingest = ingest
+        self.conversations = conversations
+        self.metrics = metrics
+        self.bodyLimit = bodyLimit
+    }
+}
+
+/// Builds the router: system routes, then `/api/v1` with public, inbox-token and agent-token groups.
+public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        ErrorMiddleware()
+        MetricsMiddleware()
+        RequestLimitMiddleware(bodyLimit: deps.bodyLimit)
+    }
+    let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
+    router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI).endpoints)
+
+    let auth = AuthController(auth: deps.auth)
+    let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest)
+    let api = router.group("api/v1")
+    api.addRoutes(auth.publicEndpoints)
+    api.addRoutes(inboxes.inboundEndpoints)
+    let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
+    agents.addRoutes(auth.endpoints)
+    agents.addRoutes(inboxes.endpoints)
+    agents.addRoutes(ConversationController(conversations: deps.conversations).endpoints)
+    agents.addRoutes(ContactController(conversations: deps.conversations).endpoints)
+    return router
+}

@@ -1,0 +1,56 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardServices
+import SwitchboardStore
+
+/// Inboxes, and the generic inbound endpoint of `api` inboxes.
+struct InboxController {
+    let inboxes: InboxService
+    let ingest: IngestService
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("inboxes", use: list)
+            .post("inboxes", use: create)
+    }
+
+    /// Authenticated by the inbox token, not an agent token.
+    var inboundEndpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("inboxes/:inbox_id/incoming", use: incoming)
+    }
+
+    func list(request: Request, context: AppRequestContext) async throws -> ListResponse<InboxResponse> {
+        let all = try await inboxes.inboxes(for: try context.requireAgent())
+        return ListResponse(items: all.map { InboxResponse($0, service: inboxes) }, nextCursor: nil)
+    }
+
+    func create(request: Request, context: AppRequestContext) async throws -> EditedResponse<InboxResponse> {
+        let actor = try context.requireAgent()
+        guard actor.isAdmin else { throw ServiceError.forbidden("Only admins can create inboxes.") }
+        let body = try await request.decodeJSON(CreateInboxRequest.self, context: context)
+        let created = try await inboxes.create(by: actor, name: body.name, channel: body.channel, settings: body.settings ?? [:])
+        return EditedResponse(status: .created, response: InboxResponse(created: created, service: inboxes))
+    }
+
+    /// 201 for a new message, 200 with the same ids for a redelivery. Answered only after commit.
+    func incoming(request: Request, context: AppRequestContext) async throws -> EditedResponse<IncomingResponse> {
+        let inboxID = InboxID(try context.parameters.require("inbox_id"))
+        guard let token = request.headers[HTTPField.Name("X-Inbox-Token")!], !token.isEmpty else {
+            throw APIError.unauthenticated("Send the inbox's token in X-Inbox-Token.")
+        }
+        let body = try await request.decodeJSON(IncomingRequest.self, context: context)
+        let message = IncomingMessage(
+            inboxID: inboxID, externalID: body.externalID,
+            contact: ContactDraft(externalID: body.contact.externalID, name: body.contact.name, email: body.contact.email,
+                                  phone: body.contact.phone),
+            content: body.content, sentAt: body.sentAt)
+        let result = try await ingest.receive(message, inboundToken: token)
+        return EditedResponse(
+            status: result.isDuplicate ? .ok : .created,
+            response: IncomingResponse(conversationID: result.conversation.id.rawValue,
+                                       messageID: result.message.id.rawValue, contactID: result.contact.id.rawValue))
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardApp
+
+/// Options shared by the commands that open the database. Each falls back to a `SWITCHBOARD_*`
+/// environment variable, then to the default.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Directory for the embedded database (env SWITCHBOARD_DATA_DIR, default ./switchboard-data).")
+    var dataDir: String?
+
+    @Option(help: "Database URL: sqlite:PATH (env SWITCHBOARD_DATABASE_URL).")
+    var databaseURL: String?
+
+    func apply(to config: inout AppConfig) {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = dataDir ?? env["SWITCHBOARD_DATA_DIR"] { config.dataDirectory = dir }
+        config.databaseURL = databaseURL ?? env["SWITCHBOARD_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (HTTP API and everything behind it).")
+
+    @Option(help: "Address to listen on (env SWITCHBOARD_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env SWITCHBOARD_PORT, default 8080).")
+    var port: Int?
+
+    @Option(help: "Address customers' providers reach this server at (env SWITCHBOARD_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Option(help: "Largest request body in bytes (env SWITCHBOARD_BODY_LIMIT, default 1048576).")
+    var bodyLimit: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env SWITCHBOARD_LOG_LEVEL).")
+    var logLevel: String?
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var config = AppConfig()
+        storage.apply(to: &config)
+        if let host = host ?? env["SWITCHBOARD_HOST"] { config.host = host }
+        if let port = try port ?? env["SWITCHBOARD_PORT"].map({ try Self.integer($0, name: "SWITCHBOARD_PORT") }) {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+            config.port = port
+        }
+        config.publicURL = publicURL ?? env["SWITCHBOARD_PUBLIC_URL"]
+        if let limit = try bodyLimit ?? env["SWITCHBOARD_BODY_LIMIT"].map({ try Self.integer($0, name: "SWITCHBOARD_BODY_LIMIT") }) {
+            guard limit >= 1024 else { throw ValidationError("--body-limit must be at least 1024 bytes.") }
+            config.bodyLimit = limit
+        }
+        if let level = logLevel ?? env["SWITCHBOARD_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("Unknown log level \(level).") }
+            config.logLevel = parsed
+        }
+        let metrics = MetricsBootstrap.bootstrap()
+        let group = try await withConfigurationErrors {
+            try await buildServiceGroup(config, metrics: metrics) { url in
+                print("Switchboard listening on \(url) (agent API at \(url)/api/v1)")
+                // Scripts wait for this line; do not leave it in a pipe's buffer.
+                fflush(stdout)
+            }
+        }
+        try await group.run()
+    }
+
+    static func integer(_ text: String, name: String) throws -> Int {
+        guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number, got \(text).") }
+        return value
+    }
+}
+
+/// Turns a configuration problem into a clear CLI error instead of a stack of types.
+func withConfigurationErrors<T>(_ work: () async throws -> T) async throws -> T {
+    do {
+        return try await work()
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    }
+}
