@@ -61,9 +61,8 @@ struct Serve: AsyncParsableCommand {
         let metrics = MetricsBootstrap.bootstrap()
         let group = try await withConfigurationErrors {
             try await buildServiceGroup(config, metrics: metrics) { url in
-                print("Switchboard listening on \(url) (agent API at \(url)/api/v1)")
-                // Scripts wait for this line; do not leave it in a pipe's buffer.
-                fflush(stdout)
+                // Written unbuffered: scripts wait for this line, so it must not sit in a pipe's buffer.
+                FileHandle.standardOutput.write(Data("Switchboard listening on \(url) (agent API at \(url)/api/v1)\n".utf8))
             }
         }
         try await group.run()
