@@ -18,6 +18,21 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level = .info
     /// A private in-memory database: for tests.
     public var inMemoryDatabase = false
+    /// An admin to create at start when the installation has none (unattended deployments, tests).
+    public var initialAdmin: InitialAdmin?
+
+    /// The first admin's login.
+    public struct InitialAdmin: Sendable {
+        public var email: String
+        public var password: String
+        public var name: String
+
+        public init(email: String, password: String, name: String) {
+            self.email = email
+            self.password = password
+            self.name = name
+        }
+    }
 
     public init() {}
 

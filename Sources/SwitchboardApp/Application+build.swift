@@ -4,6 +4,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardServices
 import SwitchboardStore
@@ -22,8 +23,13 @@ public func buildApplication(
     var logger = Logger(label: "switchboard")
     logger.logLevel = config.logLevel
     let storage = try StorageFactory.open(config)
+    let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
+    if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
+        _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
+                                       password: admin.password, role: .admin)
+    }
     let deps = APIDependencies(
-        auth: AuthService(storage: storage, bcryptCost: config.bcryptCost),
+        auth: auth,
         inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
         ingest: IngestService(storage: storage, logger: logger),
         conversations: ConversationService(storage: storage, logger: logger),

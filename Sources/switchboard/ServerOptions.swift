@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("Unknown log level \(level).") }
             config.logLevel = parsed
         }
+        if let email = env["SWITCHBOARD_ADMIN_EMAIL"], let password = env["SWITCHBOARD_ADMIN_PASSWORD"] {
+            config.initialAdmin = .init(email: email, password: password, name: env["SWITCHBOARD_ADMIN_NAME"] ?? "Admin")
+        }
         let metrics = MetricsBootstrap.bootstrap()
         let group = try await withConfigurationErrors {
             try await buildServiceGroup(config, metrics: metrics) { url in
