@@ -22,21 +22,8 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "switchboard")
     logger.logLevel = config.logLevel
-    let storage = try StorageFactory.open(config)
-    let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
-    if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
-        _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
-                                       password: admin.password, role: .admin)
-    }
-    let deps = APIDependencies(
-        auth: auth,
-        inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
-        ingest: IngestService(storage: storage, logger: logger),
-        conversations: ConversationService(storage: storage, logger: logger),
-        metrics: metrics,
-        bodyLimit: config.bodyLimit)
     return Application(
-        router: try buildRouter(deps),
+        router: try await buildRouter(config, metrics: metrics, logger: logger),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
@@ -56,4 +43,24 @@ public func buildServiceGroup(
     logger.logLevel = config.logLevel
     let app = try await buildApplication(config, metrics: metrics, onServerRunning: onServerRunning)
     return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+}
+
+/// The router with every route and its services: what ``buildApplication(_:metrics:onServerRunning:)``
+/// serves, exposed so tests can list the routes.
+public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                        logger: Logger = Logger(label: "switchboard")) async throws -> Router<AppRequestContext> {
+    let storage = try StorageFactory.open(config)
+    let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
+    if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
+        _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
+                                       password: admin.password, role: .admin)
+    }
+    let deps = APIDependencies(
+        auth: auth,
+        inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
+        ingest: IngestService(storage: storage, logger: logger),
+        conversations: ConversationService(storage: storage, logger: logger),
+        metrics: metrics,
+        bodyLimit: config.bodyLimit)
+    return try buildRouter(deps)
 }
