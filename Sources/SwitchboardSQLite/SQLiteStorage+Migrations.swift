@@ -147,7 +147,8 @@ extension SQLiteStorage {
                     inbox_id TEXT,
                     conversation_id TEXT,
                     subject_id TEXT NOT NULL,
-                    occurred_at INTEGER NOT NULL
+                    occurred_at INTEGER NOT NULL,
+                    payload TEXT
                 );
                 CREATE INDEX events_by_workspace ON events(workspace_id, sequence);
                 """)

@@ -146,5 +146,24 @@ struct ConversationContractTests {
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
         let tail = try await store.events(after: first.events.last!.sequence, limit: 100)
         #expect(tail == second.events)
+        #expect(try await store.latestEventSequence() == second.events.last?.sequence)
+    }
+
+    @Test(arguments: TestBackend.enabled)
+    func eventsCarryTheStateTheyAnnounce(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        #expect(try await store.latestEventSequence() == 0)
+        let inbox = try await store.apiInbox()
+        let incoming = try await store.receive("m1", in: inbox, name: "Ada")
+        let logged = try await store.events(after: nil, limit: 10)
+        #expect(logged.map(\.kind) == [.contactCreated, .conversationCreated, .messageCreated])
+        #expect(logged[1].payload == .conversation(incoming.conversation, contact: ContactName(id: incoming.contact.id, name: "Ada")))
+        #expect(logged[2].payload == .message(incoming.message))
+        #expect(logged[2].inboxID == inbox.id)
+        #expect(logged[2].conversationID == incoming.conversation.id)
+        let note = try await store.appendOutgoing(OutgoingMessage(
+            conversationID: incoming.conversation.id, sender: .agent(AgentID("a")), content: "psst", isPrivate: true, status: .sent))
+        let last = try await store.events(after: logged.last?.sequence, limit: 10)
+        #expect(last.map(\.payload) == [.message(note.value.message)])
     }
 }

@@ -91,7 +91,7 @@ struct IngestContractTests {
         #expect(second.conversation.id == first.conversation.id)
         #expect(second.conversation.status == .open)
         #expect(second.conversation.snoozedUntil == nil)
-        #expect(second.events.map(\.kind) == [.messageCreated, .conversationUpdated])
+        #expect(second.events.map(\.kind) == [.conversationUpdated, .messageCreated])
     }
 
     @Test(arguments: TestBackend.enabled)

@@ -22,9 +22,11 @@ public struct DomainEvent: Sendable, Hashable, Codable {
     /// The id of the thing the event is about (message, contact, conversation).
     public let subjectID: String
     public let occurredAt: Date
+    /// The state the event announces, as of the write (what realtime clients receive and replay).
+    public let payload: EventPayload?
 
     public init(sequence: Int64, workspaceID: WorkspaceID, kind: Kind, inboxID: InboxID?,
-                conversationID: ConversationID?, subjectID: String, occurredAt: Date) {
+                conversationID: ConversationID?, subjectID: String, occurredAt: Date, payload: EventPayload?) {
         self.sequence = sequence
         self.workspaceID = workspaceID
         self.kind = kind
@@ -32,5 +34,13 @@ public struct DomainEvent: Sendable, Hashable, Codable {
         self.conversationID = conversationID
         self.subjectID = subjectID
         self.occurredAt = occurredAt
+        self.payload = payload
     }
+}
+
+/// What an event carries: the conversation or message as it was written, or the contact concerned.
+public enum EventPayload: Sendable, Hashable, Codable {
+    case conversation(Conversation, contact: ContactName)
+    case message(Message)
+    case contact(ContactName)
 }

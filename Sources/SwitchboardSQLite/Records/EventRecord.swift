@@ -1,5 +1,6 @@
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 /// A row of the append-only `events` log; `sequence` is assigned by the database on insert.
 struct EventRecord: SnakeCaseRecord {
@@ -12,22 +13,31 @@ struct EventRecord: SnakeCaseRecord {
     var conversationId: String?
     var subjectId: String
     var occurredAt: Int64
+    var payload: String?
 
     var event: DomainEvent? {
         guard let sequence, let kind = DomainEvent.Kind(rawValue: kind) else { return nil }
         return DomainEvent(sequence: sequence, workspaceID: WorkspaceID(workspaceId), kind: kind,
                            inboxID: inboxId.map { InboxID($0) }, conversationID: conversationId.map { ConversationID($0) },
-                           subjectID: subjectId, occurredAt: Timestamp.date(occurredAt))
+                           subjectID: subjectId, occurredAt: Timestamp.date(occurredAt),
+                           payload: payload.flatMap { try? JSONColumn.decode(EventPayload.self, from: $0) })
     }
 
-    /// Appends one event and returns it with its sequence number.
-    static func append(_ kind: DomainEvent.Kind, workspace: WorkspaceID, inbox: InboxID?,
-                       conversation: ConversationID?, subject: String, at time: Int64, in db: Database) throws -> DomainEvent {
+    /// Appends one event and returns it with its sequence number. Which inbox, conversation and
+    /// subject it concerns follows from the payload.
+    static func append(_ kind: DomainEvent.Kind, _ payload: EventPayload, inbox: InboxID?, workspace: WorkspaceID,
+                       at time: Int64, in db: Database) throws -> DomainEvent {
+        let (conversation, subject): (ConversationID?, String) = switch payload {
+        case .conversation(let value, _): (value.id, value.id.rawValue)
+        case .message(let value): (value.conversationID, value.id.rawValue)
+        case .contact(let value): (nil, value.id.rawValue)
+        }
         var record = EventRecord(sequence: nil, workspaceId: workspace.rawValue, kind: kind.rawValue,
                                  inboxId: inbox?.rawValue, conversationId: conversation?.rawValue,
-                                 subjectId: subject, occurredAt: time)
+                                 subjectId: subject, occurredAt: time, payload: try JSONColumn.encode(payload))
         try record.insert(db)
         record.sequence = db.lastInsertedRowID
-        return record.event!
+        guard let event = record.event else { throw StorageError.conflict("event \(kind) could not be read back") }
+        return event
     }
 }

@@ -58,10 +58,10 @@ extension SQLiteWorkspace {
                            arguments: [try JSONColumn.encode(kept.attributes), survivor.rawValue])
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [other.rawValue])
             try ContactRecord.refreshSearchText(survivor, in: db)
-            let event = try EventRecord.append(.contactMerged, workspace: workspace, inbox: nil, conversation: nil,
-                                               subject: survivor.rawValue, at: Timestamp.now(), in: db)
             guard let result = try ContactRecord.load(survivor, workspace: workspace, in: db)
             else { throw StorageError.notFound("contact") }
+            let event = try EventRecord.append(.contactMerged, .contact(ContactName(id: result.id, name: result.name)),
+                                               inbox: nil, workspace: workspace, at: Timestamp.now(), in: db)
             return Written(result, events: [event])
         }
     }

@@ -69,8 +69,8 @@ extension SQLiteWorkspace {
             try ConversationRecord(updated).update(db)
             if updated.labels != current.labels { try Self.saveLabels(of: updated, in: db) }
             let event = try EventRecord.append(
-                .conversationUpdated, workspace: workspace, inbox: updated.inboxID, conversation: updated.id,
-                subject: updated.id.rawValue, at: Timestamp.milliseconds(now), in: db)
+                .conversationUpdated, .conversation(updated, contact: try Self.contactName(of: updated, in: db)),
+                inbox: updated.inboxID, workspace: workspace, at: Timestamp.milliseconds(now), in: db)
             return Written(updated, events: [event])
         }
     }
@@ -83,8 +83,8 @@ extension SQLiteWorkspace {
             conversation.unreadCount = 0
             try ConversationRecord(conversation).update(db)
             let event = try EventRecord.append(
-                .conversationUpdated, workspace: workspace, inbox: conversation.inboxID, conversation: conversation.id,
-                subject: conversation.id.rawValue, at: Timestamp.now(), in: db)
+                .conversationUpdated, .conversation(conversation, contact: try Self.contactName(of: conversation, in: db)),
+                inbox: conversation.inboxID, workspace: workspace, at: Timestamp.now(), in: db)
             return Written(conversation, events: [event])
         }
     }
@@ -105,6 +105,11 @@ extension SQLiteWorkspace {
             arguments: [workspace.rawValue, id.rawValue])
         else { throw StorageError.notFound("conversation") }
         return try record.conversation()
+    }
+
+    static func contactName(of conversation: Conversation, in db: Database) throws -> ContactName {
+        let name = try String.fetchOne(db, sql: "SELECT name FROM contacts WHERE id = ?", arguments: [conversation.contactID.rawValue])
+        return ContactName(id: conversation.contactID, name: name ?? "")
     }
 
     static func exists(_ table: String, _ id: String, workspace: WorkspaceID, in db: Database) throws -> Bool {

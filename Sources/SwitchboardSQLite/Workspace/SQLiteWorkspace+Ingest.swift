@@ -35,7 +35,8 @@ struct IngestTransaction {
 
         let now = Timestamp.now()
         let contactID = try findOrCreateContact(incoming.contact, channel: inbox.channel, now: now)
-        var conversation = try activeConversation(of: contactID, in: inbox, now: now)
+        let (active, isNew) = try activeConversation(of: contactID, in: inbox, now: now)
+        var conversation = active
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
         let message = Message(
             id: .generate(), workspaceID: workspace, conversationID: conversation.id, direction: .incoming,
@@ -45,12 +46,15 @@ struct IngestTransaction {
         let before = conversation
         conversation = conversation.receiving(message)
         try ConversationRecord(conversation).update(db)
-        try appendEvent(.messageCreated, conversation: conversation, subject: message.id.rawValue, at: now)
-        if before.status != conversation.status {
-            try appendEvent(.conversationUpdated, conversation: conversation, subject: conversation.id.rawValue, at: now)
-        }
         guard let contact = try ContactRecord.load(contactID, workspace: workspace, in: db)
         else { throw StorageError.notFound("contact") }
+        // The conversation is announced in its state after this message, then the message itself.
+        let name = ContactName(id: contact.id, name: contact.name)
+        if isNew || before.status != conversation.status {
+            try append(isNew ? .conversationCreated : .conversationUpdated, .conversation(conversation, contact: name),
+                       inbox: inbox.id, at: now)
+        }
+        try append(.messageCreated, .message(message), inbox: inbox.id, at: now)
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: false,
                             events: events)
     }
@@ -86,8 +90,7 @@ struct IngestTransaction {
                 .first { !$0.isEmpty } ?? draft.externalID
             try ContactRecord(id: contactID.rawValue, workspaceId: workspace.rawValue, name: name, attributes: "{}",
                               searchText: name, createdAt: now).insert(db)
-            events.append(try EventRecord.append(.contactCreated, workspace: workspace, inbox: nil, conversation: nil,
-                                                 subject: contactID.rawValue, at: now, in: db))
+            try append(.contactCreated, .contact(ContactName(id: contactID, name: name)), inbox: nil, at: now)
         }
         if known == nil {
             try db.execute(sql: """
@@ -102,14 +105,14 @@ struct IngestTransaction {
         return contactID
     }
 
-    /// The contact's conversation in this inbox that is not resolved, or a new one.
-    private mutating func activeConversation(of contact: ContactID, in inbox: Inbox, now: Int64) throws -> Conversation {
+    /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).
+    private func activeConversation(of contact: ContactID, in inbox: Inbox, now: Int64) throws -> (Conversation, isNew: Bool) {
         if let active = try ConversationRecord.fetchOne(db, sql: """
             SELECT * FROM conversations
             WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
             ORDER BY last_activity_at DESC LIMIT 1
             """, arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {
-            return try active.conversation()
+            return (try active.conversation(), false)
         }
         let number = try Int.fetchOne(db, sql: """
             UPDATE workspaces SET next_conversation_number = next_conversation_number + 1
@@ -120,12 +123,10 @@ struct IngestTransaction {
             id: .generate(), workspaceID: workspace, number: number, inboxID: inbox.id, channel: inbox.channel,
             contactID: contact, createdAt: Timestamp.date(now), lastActivityAt: Timestamp.date(now))
         try ConversationRecord(conversation).insert(db)
-        try appendEvent(.conversationCreated, conversation: conversation, subject: conversation.id.rawValue, at: now)
-        return conversation
+        return (conversation, true)
     }
 
-    private mutating func appendEvent(_ kind: DomainEvent.Kind, conversation: Conversation, subject: String, at time: Int64) throws {
-        events.append(try EventRecord.append(kind, workspace: workspace, inbox: conversation.inboxID,
-                                             conversation: conversation.id, subject: subject, at: time, in: db))
+    private mutating func append(_ kind: DomainEvent.Kind, _ payload: EventPayload, inbox: InboxID?, at time: Int64) throws {
+        events.append(try EventRecord.append(kind, payload, inbox: inbox, workspace: workspace, at: time, in: db))
     }
 }

@@ -16,9 +16,8 @@ extension SQLiteWorkspace {
             try MessageRecord(message, inboxID: current.inboxID).insert(db)
             let conversation = current.sending(message)
             try ConversationRecord(conversation).update(db)
-            let event = try EventRecord.append(
-                .messageCreated, workspace: workspace, inbox: current.inboxID, conversation: current.id,
-                subject: message.id.rawValue, at: now, in: db)
+            let event = try EventRecord.append(.messageCreated, .message(message), inbox: current.inboxID,
+                                               workspace: workspace, at: now, in: db)
             return Written(ConversationMessage(conversation: conversation, message: message), events: [event])
         }
     }

@@ -33,4 +33,11 @@ extension SQLiteWorkspace {
                 """, arguments: [ws, sequence ?? 0, limit]).compactMap(\.event)
         }
     }
+
+    func latestEventSequence() async throws -> Int64 {
+        let ws = self.ws
+        return try await storage.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM events WHERE workspace_id = ?", arguments: [ws]) ?? 0
+        }
+    }
 }

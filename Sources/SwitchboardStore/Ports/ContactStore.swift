@@ -21,4 +21,6 @@ public protocol SearchStore: Sendable {
 public protocol EventLogStore: Sendable {
     /// Events after `sequence` (all when nil), oldest first.
     func events(after sequence: Int64?, limit: Int) async throws -> [DomainEvent]
+    /// The sequence of the newest event of the workspace (0 when it has none): where a new listener starts.
+    func latestEventSequence() async throws -> Int64
 }

@@ -35,17 +35,6 @@ public struct ConversationSummary: Sendable, Hashable {
     }
 }
 
-/// Just enough of a contact to name it in a list.
-public struct ContactName: Sendable, Hashable {
-    public let id: ContactID
-    public let name: String
-
-    public init(id: ContactID, name: String) {
-        self.id = id
-        self.name = name
-    }
-}
-
 /// A contact with every conversation it has, on any channel.
 public struct ContactProfile: Sendable {
     public let contact: Contact
