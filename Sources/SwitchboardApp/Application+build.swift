@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
@@ -7,6 +8,7 @@ import UnixSignals
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardServices
+import SwitchboardSQLite
 import SwitchboardStore
 
 /// Builds the whole application from a configuration: the one composition root. Tests call it
@@ -22,8 +24,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "switchboard")
     logger.logLevel = config.logLevel
+    let router = try await buildRouter(config, metrics: metrics, logger: logger)
     return Application(
-        router: try await buildRouter(config, metrics: metrics, logger: logger),
+        router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: WebSocketServerConfiguration(
+            maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)))),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
@@ -50,6 +55,7 @@ public func buildServiceGroup(
 public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                         logger: Logger = Logger(label: "switchboard")) async throws -> Router<AppRequestContext> {
     let storage = try StorageFactory.open(config)
+    let events = LocalEventBus()
     let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
     if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
         _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
@@ -58,8 +64,9 @@ public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistr
     let deps = APIDependencies(
         auth: auth,
         inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
-        ingest: IngestService(storage: storage, logger: logger),
-        conversations: ConversationService(storage: storage, logger: logger),
+        ingest: IngestService(storage: storage, events: events, logger: logger),
+        conversations: ConversationService(storage: storage, events: events, logger: logger),
+        realtime: RealtimeService(storage: storage, events: events),
         metrics: metrics,
         bodyLimit: config.bodyLimit)
     return try buildRouter(deps)

@@ -10,16 +10,18 @@ public struct APIDependencies: Sendable {
     public let inboxes: InboxService
     public let ingest: IngestService
     public let conversations: ConversationService
+    public let realtime: RealtimeService
     public let metrics: PrometheusCollectorRegistry
     /// Largest accepted request body in bytes.
     public let bodyLimit: Int
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
-                metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
+                realtime: RealtimeService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
         self.conversations = conversations
+        self.realtime = realtime
         self.metrics = metrics
         self.bodyLimit = bodyLimit
     }
@@ -41,6 +43,7 @@ public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestCont
     let api = router.group("api/v1")
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(inboxes.inboundEndpoints)
+    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime).endpoints)
     let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
     agents.addRoutes(auth.endpoints)
     agents.addRoutes(inboxes.endpoints)

@@ -18,8 +18,8 @@ struct ServiceTests {
         storage = try SQLiteStorage.inMemory()
         auth = AuthService(storage: storage, bcryptCost: 4)
         inboxes = InboxService(storage: storage, publicURL: "https://desk.example.com/")
-        ingest = IngestService(storage: storage, logger: Logger(label: "test"))
-        conversations = ConversationService(storage: storage, logger: Logger(label: "test"))
+        ingest = IngestService(storage: storage, events: LocalEventBus(), logger: Logger(label: "test"))
+        conversations = ConversationService(storage: storage, events: LocalEventBus(), logger: Logger(label: "test"))
     }
 
     func admin() async throws -> Agent {

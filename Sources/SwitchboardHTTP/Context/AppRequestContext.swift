@@ -1,11 +1,14 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import SwitchboardCore
 
 /// The per-request context: who is calling, and how large a body this route accepts.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Where a WebSocket route leaves its handler for the upgrade.
+    public let webSocket: WebSocketHandlerReference<AppRequestContext>
     /// The authenticated agent, set by ``AgentAuthMiddleware``.
     public var agent: Agent?
     /// The largest request body accepted, set by ``RequestLimitMiddleware`` from the configuration.
@@ -13,6 +16,7 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.webSocket = .init()
     }
 
     public var maxUploadSize: Int { bodyLimit }

@@ -26,6 +26,9 @@ public enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", auth: .none, request: nil, responses: [200: nil]),
         Operation(method: "post", path: "/api/v1/auth/login", summary: "Log in and get an API token", auth: .none,
                   request: "LoginRequest", responses: [200: "Login", 401: "Error", 422: "Error"]),
+        Operation(method: "get", path: "/api/v1/realtime",
+                  summary: "WebSocket upgrade: agents' event stream; frames {id, type, data}; ?after=<id> replays",
+                  auth: .none, request: nil, responses: [101: nil, 400: "Error", 401: "Error"], query: ["token", "after"]),
         Operation(method: "get", path: "/api/v1/me", summary: "The calling agent", auth: .agent, request: nil, responses: [200: "Agent"]),
         Operation(method: "get", path: "/api/v1/agents", summary: "List agents", auth: .agent, request: nil, responses: [200: "AgentList"]),
         Operation(method: "post", path: "/api/v1/agents", summary: "Create an agent (admin)", auth: .agent,
@@ -133,6 +136,7 @@ public enum OpenAPIDocument {
 enum HTTPStatusText {
     static func text(_ status: Int) -> String {
         switch status {
+        case 101: "Switching to the WebSocket protocol"
         case 200: "OK"
         case 201: "Created"
         case 400: "Bad query or cursor"

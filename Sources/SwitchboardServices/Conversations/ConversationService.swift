@@ -6,10 +6,13 @@ import SwitchboardStore
 /// What agents do with conversations, contacts and search.
 public struct ConversationService: Sendable {
     private let storage: any Storage
+    private let events: any EventBus
     private let logger: Logger
 
-    public init(storage: any Storage, logger: Logger) {
+    /// - Parameter events: where committed events are announced.
+    public init(storage: any Storage, events: any EventBus, logger: Logger) {
         self.storage = storage
+        self.events = events
         self.logger = logger
     }
 
@@ -35,6 +38,7 @@ public struct ConversationService: Sendable {
         let written = try await store(actor).appendOutgoing(OutgoingMessage(
             conversationID: id, sender: .agent(actor.id), content: content, isPrivate: isPrivate,
             status: initialStatus(isPrivate: isPrivate, channel: conversation.channel)))
+        events.publish(written.events)
         logger.debug("agent message stored", metadata: [
             "conversation_id": "\(id)", "private": "\(isPrivate)", "agent_id": "\(actor.id)",
         ])
@@ -52,12 +56,12 @@ public struct ConversationService: Sendable {
         guard !change.isEmpty else {
             throw ServiceError.invalidField(field: "body", message: "Nothing to change: give at least one field.")
         }
-        _ = try await store(actor).updateConversation(id, change)
+        events.publish(try await store(actor).updateConversation(id, change).events)
         return try await conversation(id, for: actor)
     }
 
     public func markRead(_ id: ConversationID, by actor: Agent) async throws -> ConversationSummary {
-        _ = try await store(actor).markRead(id)
+        events.publish(try await store(actor).markRead(id).events)
         return try await conversation(id, for: actor)
     }
 
@@ -71,7 +75,7 @@ public struct ConversationService: Sendable {
     }
 
     public func merge(_ other: ContactID, into survivor: ContactID, by actor: Agent) async throws -> ContactProfile {
-        _ = try await store(actor).mergeContacts(survivor: survivor, other: other)
+        events.publish(try await store(actor).mergeContacts(survivor: survivor, other: other).events)
         return try await contact(survivor, for: actor)
     }
 

@@ -9,10 +9,13 @@ public struct IngestService: Sendable {
     public static let maxExternalIDLength = 255
 
     private let storage: any Storage
+    private let events: any EventBus
     private let logger: Logger
 
-    public init(storage: any Storage, logger: Logger) {
+    /// - Parameter events: where committed events are announced.
+    public init(storage: any Storage, events: any EventBus, logger: Logger) {
         self.storage = storage
+        self.events = events
         self.logger = logger
     }
 
@@ -27,6 +30,7 @@ public struct IngestService: Sendable {
         else { throw ServiceError.unauthenticated("The inbox token is missing or wrong.") }
         try validate(message)
         let result = try await storage.workspace(found.inbox.workspaceID).appendIncoming(message)
+        events.publish(result.events)
         logger.debug("incoming message stored", metadata: [
             "inbox_id": "\(message.inboxID)", "conversation_id": "\(result.conversation.id)",
             "duplicate": "\(result.isDuplicate)",
