@@ -13,20 +13,20 @@ public struct AuthService: Sendable {
 
     private let storage: any Storage
     private let bcryptCost: UInt8
-    /// A bcrypt hash of a random value, checked when the email is unknown so that a wrong email costs
-    /// as much time as a wrong password and logins do not reveal which emails exist.
-    private let decoyHash: String
+    /// Checked when the email is unknown, so that a wrong email costs as much time as a wrong
+    /// password and logins do not reveal which emails exist.
+    private let decoy: DecoyHash
 
     /// - Parameter bcryptCost: the work factor of password hashes (tests use a low one).
     public init(storage: any Storage, bcryptCost: UInt8 = 12) {
         self.storage = storage
         self.bcryptCost = bcryptCost
-        self.decoyHash = Bcrypt.hash(Secrets.token(), cost: bcryptCost)
+        self.decoy = DecoyHash(cost: bcryptCost)
     }
 
     public func login(email: String, password: String) async throws -> Login {
         let credentials = try await storage.directory.credentials(email: email)
-        let valid = Bcrypt.verify(password, hash: credentials?.passwordHash ?? decoyHash)
+        let valid = Bcrypt.verify(password, hash: credentials?.passwordHash ?? decoy.value)
         guard valid, let agent = credentials?.agent else {
             throw ServiceError.unauthenticated("Wrong email or password.")
         }
