@@ -1,8 +1,8 @@
 -- wrk script for Benchmarks/ingest.sh: every request is a new customer message with a unique
 -- external_id, spread over 1,000 contacts; non-2xx answers are counted per thread.
 local counter = 0
-local thread_id = 0
-local failures = 0
+thread_id = 0
+failures = 0
 local threads = {}
 
 function setup(thread)

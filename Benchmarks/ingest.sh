@@ -48,8 +48,8 @@ REQUESTS=$(field requests); NON201=$(field non201); SECONDS_RUN=$(field seconds)
 ACKED=$((REQUESTS - NON201))
 STORED=$(sqlite3 "$DATA/switchboard.sqlite" "select count(*) from messages")
 RATE=$(python3 -c "print(round($ACKED / $SECONDS_RUN))")
-# wrk counts a request in flight at the deadline as sent but never answered; only 201s were acknowledged.
-if [ "$STORED" -ge "$ACKED" ] && [ "$STORED" -le "$REQUESTS" ]; then DURABLE="yes ($STORED stored >= $ACKED acknowledged)"; else DURABLE="NO ($STORED stored, $ACKED acknowledged)"; fi
+# Requests still in flight when wrk stops (at most one per connection) may be stored without wrk seeing the 201.
+if [ "$STORED" -ge "$ACKED" ] && [ "$STORED" -le $((ACKED + CONNECTIONS)) ]; then DURABLE="yes ($STORED stored >= $ACKED acknowledged)"; else DURABLE="NO ($STORED stored, $ACKED acknowledged)"; fi
 echo "acknowledged=$ACKED stored=$STORED rate=${RATE}/s durable=$DURABLE"
 
 [ -f BENCHMARKS.md ] || printf '# Benchmarks\n\nFigures measured on the project machine; each section says how. Load generators run on the same box as the server.\n' > BENCHMARKS.md

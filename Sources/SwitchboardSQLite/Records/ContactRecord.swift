@@ -15,17 +15,14 @@ struct ContactRecord: SnakeCaseRecord {
 
     /// The full contact: the row plus its handles and identities.
     static func load(_ id: ContactID, workspace: WorkspaceID, in db: Database) throws -> Contact? {
-        guard let record = try ContactRecord.fetchOne(
-            db, sql: "SELECT * FROM contacts WHERE workspace_id = ? AND id = ?", arguments: [workspace.rawValue, id.rawValue])
+        guard let record = try ContactRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM contacts WHERE workspace_id = ? AND id = ?"), arguments: [workspace.rawValue, id.rawValue])
         else { return nil }
         return try record.contact(in: db)
     }
 
     func contact(in db: Database) throws -> Contact {
-        let handles = try Row.fetchAll(
-            db, sql: "SELECT kind, value FROM contact_handles WHERE contact_id = ? ORDER BY position, value", arguments: [id])
-        let identities = try Row.fetchAll(
-            db, sql: "SELECT channel, external_id FROM contact_identities WHERE contact_id = ? ORDER BY created_at, channel",
+        let handles = try Row.fetchAll(db.cachedStatement(sql: "SELECT kind, value FROM contact_handles WHERE contact_id = ? ORDER BY position, value"), arguments: [id])
+        let identities = try Row.fetchAll(db.cachedStatement(sql: "SELECT channel, external_id FROM contact_identities WHERE contact_id = ? ORDER BY created_at, channel"),
             arguments: [id])
         return Contact(
             id: ContactID(id), workspaceID: WorkspaceID(workspaceId), name: name,
@@ -40,11 +37,11 @@ struct ContactRecord: SnakeCaseRecord {
 
     /// Rewrites `search_text` from the name and handles, so the full-text index finds the contact by any of them.
     static func refreshSearchText(_ id: ContactID, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE contacts SET search_text = name || ' ' ||
                 coalesce((SELECT group_concat(value, ' ') FROM contact_handles WHERE contact_id = contacts.id), '')
             WHERE id = ?
-            """, arguments: [id.rawValue])
+            """).execute(arguments: [id.rawValue])
     }
 }
 
@@ -59,19 +56,18 @@ enum ContactHandle {
                     in db: Database) throws -> Bool {
         let normalized = kind == email ? value.trimmingWhitespace().lowercased() : value.trimmingWhitespace()
         guard !normalized.isEmpty else { return false }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO contact_handles (workspace_id, kind, value, contact_id, position)
             VALUES (?, ?, ?, ?, (SELECT count(*) FROM contact_handles WHERE contact_id = ?))
             ON CONFLICT DO NOTHING
-            """, arguments: [workspace.rawValue, kind, normalized, contact.rawValue, contact.rawValue])
+            """).execute(arguments: [workspace.rawValue, kind, normalized, contact.rawValue, contact.rawValue])
         return db.changesCount > 0
     }
 
     /// The contact that has this handle, if any.
     static func owner(_ kind: String, _ value: String, workspace: WorkspaceID, in db: Database) throws -> ContactID? {
         let normalized = kind == email ? value.trimmingWhitespace().lowercased() : value.trimmingWhitespace()
-        return try String.fetchOne(
-            db, sql: "SELECT contact_id FROM contact_handles WHERE workspace_id = ? AND kind = ? AND value = ?",
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT contact_id FROM contact_handles WHERE workspace_id = ? AND kind = ? AND value = ?"),
             arguments: [workspace.rawValue, kind, normalized]).map { ContactID($0) }
     }
 }

@@ -27,8 +27,7 @@ struct IngestTransaction {
     }
 
     mutating func run(_ incoming: IncomingMessage) throws -> IngestResult {
-        guard let inbox = try InboxRecord.fetchOne(
-            db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?",
+        guard let inbox = try InboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?"),
             arguments: [workspace.rawValue, incoming.inboxID.rawValue])?.inbox()
         else { throw StorageError.notFound("inbox") }
         if let duplicate = try earlierDelivery(of: incoming) { return duplicate }
@@ -61,13 +60,12 @@ struct IngestTransaction {
 
     /// The stored result of an earlier delivery with the same external id, if there was one.
     private func earlierDelivery(of incoming: IncomingMessage) throws -> IngestResult? {
-        guard let record = try MessageRecord.fetchOne(db, sql: """
+        guard let record = try MessageRecord.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM messages WHERE workspace_id = ? AND inbox_id = ? AND external_id = ?
-            """, arguments: [workspace.rawValue, incoming.inboxID.rawValue, incoming.externalID])
+            """), arguments: [workspace.rawValue, incoming.inboxID.rawValue, incoming.externalID])
         else { return nil }
         let message = record.message
-        guard let conversation = try ConversationRecord.fetchOne(
-                db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [record.conversationId])?.conversation(),
+        guard let conversation = try ConversationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [record.conversationId])?.conversation(),
               let contact = try ContactRecord.load(conversation.contactID, workspace: workspace, in: db)
         else { throw StorageError.notFound("conversation of the earlier delivery") }
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: true, events: [])
@@ -75,9 +73,9 @@ struct IngestTransaction {
 
     /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
     private mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) throws -> ContactID {
-        let known = try String.fetchOne(db, sql: """
+        let known = try String.fetchOne(db.cachedStatement(sql: """
             SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = ? AND external_id = ?
-            """, arguments: [workspace.rawValue, channel.rawValue, draft.externalID]).map { ContactID($0) }
+            """), arguments: [workspace.rawValue, channel.rawValue, draft.externalID]).map { ContactID($0) }
         var contactID: ContactID
         if let known {
             contactID = known
@@ -93,10 +91,10 @@ struct IngestTransaction {
             try append(.contactCreated, .contact(ContactName(id: contactID, name: name)), inbox: nil, at: now)
         }
         if known == nil {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [workspace.rawValue, channel.rawValue, draft.externalID, contactID.rawValue, now])
+                """).execute(arguments: [workspace.rawValue, channel.rawValue, draft.externalID, contactID.rawValue, now])
         }
         var handlesChanged = false
         if let email = draft.email { handlesChanged = try ContactHandle.add(ContactHandle.email, email, to: contactID, workspace: workspace, in: db) || handlesChanged }
@@ -107,17 +105,17 @@ struct IngestTransaction {
 
     /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).
     private func activeConversation(of contact: ContactID, in inbox: Inbox, now: Int64) throws -> (Conversation, isNew: Bool) {
-        if let active = try ConversationRecord.fetchOne(db, sql: """
+        if let active = try ConversationRecord.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM conversations
             WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
             ORDER BY last_activity_at DESC LIMIT 1
-            """, arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {
+            """), arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {
             return (try active.conversation(), false)
         }
-        let number = try Int.fetchOne(db, sql: """
+        let number = try Int.fetchOne(db.cachedStatement(sql: """
             UPDATE workspaces SET next_conversation_number = next_conversation_number + 1
             WHERE id = ? RETURNING next_conversation_number - 1
-            """, arguments: [workspace.rawValue])
+            """), arguments: [workspace.rawValue])
         guard let number else { throw StorageError.notFound("workspace") }
         let conversation = Conversation(
             id: .generate(), workspaceID: workspace, number: number, inboxID: inbox.id, channel: inbox.channel,
