@@ -11,6 +11,7 @@ public struct IngestService: Sendable {
     private let storage: any Storage
     private let events: any EventBus
     private let logger: Logger
+    private let inboxes = InboundInboxCache()
 
     /// - Parameter events: where committed events are announced.
     public init(storage: any Storage, events: any EventBus, logger: Logger) {
@@ -22,14 +23,17 @@ public struct IngestService: Sendable {
     /// Stores a message posted to an `api` inbox after checking the inbox's token. Returns once
     /// the message is committed; a redelivery returns the first result.
     public func receive(_ message: IncomingMessage, inboundToken: String) async throws -> IngestResult {
-        guard let found = try await storage.directory.inboundInbox(message.inboxID) else {
-            throw ServiceError.notFound("inbox")
+        let found = try await inboxes.entry(for: message.inboxID) {
+            try await storage.directory.inboundInbox(message.inboxID).map {
+                InboundInboxCache.Entry(workspaceID: $0.inbox.workspaceID, channel: $0.inbox.channel, tokenDigest: $0.tokenDigest)
+            }
         }
-        guard found.inbox.channel == .api, let expected = found.tokenDigest,
+        guard let found else { throw ServiceError.notFound("inbox") }
+        guard found.channel == .api, let expected = found.tokenDigest,
               constantTimeEqual(Secrets.digest(inboundToken), expected)
         else { throw ServiceError.unauthenticated("The inbox token is missing or wrong.") }
         try validate(message)
-        let result = try await storage.workspace(found.inbox.workspaceID).appendIncoming(message)
+        let result = try await storage.workspace(found.workspaceID).appendIncoming(message)
         events.publish(result.events)
         logger.debug("incoming message stored", metadata: [
             "inbox_id": "\(message.inboxID)", "conversation_id": "\(result.conversation.id)",
