@@ -11,6 +11,8 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<AppRequestContext>
     /// The authenticated agent, set by ``AgentAuthMiddleware``.
     public var agent: Agent?
+    /// Where an agent's realtime socket starts reading the event log, fixed before the upgrade is answered.
+    public var eventCursor: Int64?
     /// The largest request body accepted, set by ``RequestLimitMiddleware`` from the configuration.
     public var bodyLimit: Int = 1 << 20
 

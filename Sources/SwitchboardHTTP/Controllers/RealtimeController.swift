@@ -16,21 +16,31 @@ struct RealtimeController {
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
-            .ws("realtime", shouldUpgrade: shouldUpgrade, onUpgrade: handle)
+            .add(middleware: Admission(controller: self))
+            .ws("realtime", onUpgrade: handle)
     }
 
-    /// Refuses the upgrade with a JSON 401/400 before any socket exists.
-    @Sendable func shouldUpgrade(request: Request, context: AppRequestContext) async throws -> RouterShouldUpgrade {
-        _ = try await agent(of: request)
-        _ = try after(in: request)
-        return .upgrade([:])
+    /// Runs before the upgrade is answered: refuses it with a JSON 401/400, and fixes where the stream
+    /// starts, so every event committed after the client sees the upgrade reaches it.
+    struct Admission: RouterMiddleware {
+        let controller: RealtimeController
+
+        func handle(_ request: Request, context: AppRequestContext,
+                    next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+            var context = context
+            let agent = try await controller.agent(of: request)
+            context.agent = agent
+            context.eventCursor = try await controller.realtime.startingPoint(for: agent, after: try controller.after(in: request))
+            return try await next(request, context)
+        }
     }
 
     @Sendable func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                           context: WebSocketRouterContext<AppRequestContext>) async throws {
-        let agent = try await agent(of: context.request)
+        guard let agent = context.requestContext.agent, let start = context.requestContext.eventCursor else { return }
+        // Subscribing after the start point was fixed is safe: each wake-up makes us read the log
+        // from the cursor, and the first read below covers anything committed in between.
         let wakeUps = realtime.wakeUps()
-        let start = try await realtime.startingPoint(for: agent, after: try after(in: context.request))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Agents send nothing yet; reading keeps pings answered and notices the close.
@@ -60,14 +70,14 @@ struct RealtimeController {
         }
     }
 
-    private func agent(of request: Request) async throws -> Agent {
+    func agent(of request: Request) async throws -> Agent {
         guard let token = request.queryString("token") else {
             throw APIError.unauthenticated("Pass the agent token as ?token=.")
         }
         return try await auth.authenticate(token: token)
     }
 
-    private func after(in request: Request) throws -> Int64? {
+    func after(in request: Request) throws -> Int64? {
         guard let raw = request.queryString("after") else { return nil }
         guard let value = Int64(raw), value >= 0 else {
             throw APIError.invalidQuery("after must be an event id (a whole number) from an earlier frame.")
