@@ -108,7 +108,7 @@ extension SQLiteStorage {
                 );
                 CREATE INDEX conversations_by_activity ON conversations(workspace_id, last_activity_at DESC, id DESC);
                 CREATE INDEX conversations_by_status ON conversations(workspace_id, status, last_activity_at DESC, id DESC);
-                CREATE INDEX conversations_by_contact ON conversations(workspace_id, contact_id, inbox_id, status);
+                CREATE INDEX conversations_by_contact ON conversations(workspace_id, contact_id, inbox_id, last_activity_at DESC);
                 CREATE INDEX conversations_by_assignee ON conversations(workspace_id, assignee_id, last_activity_at DESC);
                 CREATE TABLE labels (
                     workspace_id TEXT NOT NULL,
