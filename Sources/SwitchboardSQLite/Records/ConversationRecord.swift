@@ -70,4 +70,16 @@ struct ConversationRecord: SnakeCaseRecord {
             firstResponseAt: Timestamp.date(firstResponseAt), waitingSince: Timestamp.date(waitingSince),
             resolvedAt: Timestamp.date(resolvedAt))
     }
+
+    /// Writes every mutable column through a cached statement (the hot path of ingest and replies).
+    func updateRow(_ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE conversations SET contact_id = ?, status = ?, priority = ?, assignee_id = ?, team_id = ?, labels = ?,
+                snoozed_until = ?, unread_count = ?, last_message_content = ?, last_message_at = ?,
+                last_message_direction = ?, last_activity_at = ?, first_response_at = ?, waiting_since = ?, resolved_at = ?
+            WHERE id = ?
+            """).execute(arguments: [contactId, status, priority, assigneeId, teamId, labels, snoozedUntil, unreadCount,
+                                     lastMessageContent, lastMessageAt, lastMessageDirection, lastActivityAt,
+                                     firstResponseAt, waitingSince, resolvedAt, id])
+    }
 }

@@ -66,7 +66,7 @@ extension SQLiteWorkspace {
             let now = Date()
             let updated = try current.applying(change, now: now)
             guard updated != current else { return Written(current, events: []) }
-            try ConversationRecord(updated).update(db)
+            try ConversationRecord(updated).updateRow(db)
             if updated.labels != current.labels { try Self.saveLabels(of: updated, in: db) }
             let event = try EventRecord.append(
                 .conversationUpdated, .conversation(updated, contact: try Self.contactName(of: updated, in: db)),
@@ -81,7 +81,7 @@ extension SQLiteWorkspace {
             var conversation = try Self.loadConversation(id, workspace: workspace, in: db)
             guard conversation.unreadCount > 0 else { return Written(conversation, events: []) }
             conversation.unreadCount = 0
-            try ConversationRecord(conversation).update(db)
+            try ConversationRecord(conversation).updateRow(db)
             let event = try EventRecord.append(
                 .conversationUpdated, .conversation(conversation, contact: try Self.contactName(of: conversation, in: db)),
                 inbox: conversation.inboxID, workspace: workspace, at: Timestamp.now(), in: db)

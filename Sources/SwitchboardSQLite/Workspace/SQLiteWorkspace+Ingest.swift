@@ -41,10 +41,10 @@ struct IngestTransaction {
             id: .generate(), workspaceID: workspace, conversationID: conversation.id, direction: .incoming,
             sender: .contact(contactID), isPrivate: false, content: incoming.content, status: .delivered,
             externalID: incoming.externalID, createdAt: Timestamp.date(sentAt))
-        try MessageRecord(message, inboxID: inbox.id).insert(db)
+        try MessageRecord(message, inboxID: inbox.id).insertRow(db)
         let before = conversation
         conversation = conversation.receiving(message)
-        try ConversationRecord(conversation).update(db)
+        try ConversationRecord(conversation).updateRow(db)
         guard let contact = try ContactRecord.load(contactID, workspace: workspace, in: db)
         else { throw StorageError.notFound("contact") }
         // The conversation is announced in its state after this message, then the message itself.

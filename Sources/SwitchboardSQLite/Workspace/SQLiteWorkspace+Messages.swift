@@ -13,9 +13,9 @@ extension SQLiteWorkspace {
                 id: .generate(), workspaceID: workspace, conversationID: current.id, direction: .outgoing,
                 sender: outgoing.sender, isPrivate: outgoing.isPrivate, content: outgoing.content,
                 status: outgoing.status, externalID: nil, createdAt: Timestamp.date(now))
-            try MessageRecord(message, inboxID: current.inboxID).insert(db)
+            try MessageRecord(message, inboxID: current.inboxID).insertRow(db)
             let conversation = current.sending(message)
-            try ConversationRecord(conversation).update(db)
+            try ConversationRecord(conversation).updateRow(db)
             let event = try EventRecord.append(.messageCreated, .message(message), inbox: current.inboxID,
                                                workspace: workspace, at: now, in: db)
             return Written(ConversationMessage(conversation: conversation, message: message), events: [event])
