@@ -27,6 +27,31 @@ struct ConversationRecord: SnakeCaseRecord {
     var waitingSince: Int64?
     var resolvedAt: Int64?
 
+    /// Decodes by column name without Codable: rows are read on every ingest and list request.
+    init(row: Row) throws {
+        id = row["id"]
+        workspaceId = row["workspace_id"]
+        number = row["number"]
+        inboxId = row["inbox_id"]
+        channel = row["channel"]
+        contactId = row["contact_id"]
+        status = row["status"]
+        priority = row["priority"]
+        assigneeId = row["assignee_id"]
+        teamId = row["team_id"]
+        labels = row["labels"]
+        snoozedUntil = row["snoozed_until"]
+        unreadCount = row["unread_count"]
+        lastMessageContent = row["last_message_content"]
+        lastMessageAt = row["last_message_at"]
+        lastMessageDirection = row["last_message_direction"]
+        createdAt = row["created_at"]
+        lastActivityAt = row["last_activity_at"]
+        firstResponseAt = row["first_response_at"]
+        waitingSince = row["waiting_since"]
+        resolvedAt = row["resolved_at"]
+    }
+
     init(_ c: Conversation) throws {
         id = c.id.rawValue
         workspaceId = c.workspaceID.rawValue

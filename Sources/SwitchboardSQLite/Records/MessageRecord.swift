@@ -18,6 +18,22 @@ struct MessageRecord: SnakeCaseRecord {
     var externalId: String?
     var createdAt: Int64
 
+    /// Decodes by column name without Codable: message pages are read often.
+    init(row: Row) throws {
+        id = row["id"]
+        workspaceId = row["workspace_id"]
+        conversationId = row["conversation_id"]
+        inboxId = row["inbox_id"]
+        direction = row["direction"]
+        senderKind = row["sender_kind"]
+        senderId = row["sender_id"]
+        `private` = row["private"]
+        content = row["content"]
+        status = row["status"]
+        externalId = row["external_id"]
+        createdAt = row["created_at"]
+    }
+
     init(_ m: Message, inboxID: InboxID) {
         id = m.id.rawValue
         workspaceId = m.workspaceID.rawValue

@@ -27,9 +27,12 @@ struct IngestTransaction {
     }
 
     mutating func run(_ incoming: IncomingMessage) throws -> IngestResult {
-        guard let inbox = try InboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?"),
-            arguments: [workspace.rawValue, incoming.inboxID.rawValue])?.inbox()
+        // Only the channel is needed here; decoding the inbox's settings on every message is not.
+        guard let channel = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT channel FROM inboxes WHERE workspace_id = ? AND id = ?"),
+            arguments: [workspace.rawValue, incoming.inboxID.rawValue]).flatMap(ChannelKind.init(rawValue:))
         else { throw StorageError.notFound("inbox") }
+        let inbox = (id: incoming.inboxID, channel: channel)
         if let duplicate = try earlierDelivery(of: incoming) { return duplicate }
 
         let now = Timestamp.now()
@@ -104,7 +107,7 @@ struct IngestTransaction {
     }
 
     /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).
-    private func activeConversation(of contact: ContactID, in inbox: Inbox, now: Int64) throws -> (Conversation, isNew: Bool) {
+    private func activeConversation(of contact: ContactID, in inbox: (id: InboxID, channel: ChannelKind), now: Int64) throws -> (Conversation, isNew: Bool) {
         if let active = try ConversationRecord.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM conversations
             WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
