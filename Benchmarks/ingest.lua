@@ -1,41 +1,80 @@
--- wrk script for Benchmarks/ingest.sh: every request is a new customer message with a unique
--- external_id, spread over 1,000 contacts; non-2xx answers are counted per thread.
-local counter = 0
-thread_id = 0
-failures = 0
+-- wrk script for Benchmarks/ingest.sh.
+--
+-- Every request is a new customer message: POST {path} with the inbox token, a unique external_id
+-- ("bench-<thread>-<counter>") and one of 1,000 contacts. Each thread counts its answers by class
+-- and keeps the message_id of every 201, so the caller can check afterwards that every acknowledged
+-- message is in the database. `done` prints one machine-readable RESULT line and, when the
+-- ACK_FILE environment variable is set, writes the acknowledged message ids there, one per line.
+--
+-- Usage: wrk ... -s ingest.lua http://127.0.0.1:PORT -- /api/v1/inboxes/ID/incoming INBOUND_TOKEN
+
 local threads = {}
+local counter = 0
+
+-- Globals that the main script reads back from each thread with thread:get().
+thread_id = 0
+created = 0      -- 201: a new message was stored
+ok_other = 0     -- any other 2xx (200 would mean "duplicate delivery", which must not happen here)
+non2xx = 0       -- everything else
+acked = {}       -- message ids answered with 201
 
 function setup(thread)
-  thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
+  thread:set("thread_id", #threads)
 end
 
 function init(args)
   path = args[1]
-  token = args[2]
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["X-Inbox-Token"] = token
+  wrk.headers["X-Inbox-Token"] = args[2]
 end
 
 function request()
   counter = counter + 1
   local contact = counter % 1000
   local body = string.format(
-    '{"external_id":"bench-%d-%d","contact":{"external_id":"customer-%d","name":"Customer %d"},"content":"Hello, I need help with order %d"}',
+    '{"external_id":"bench-%d-%d","contact":{"external_id":"customer-%d","name":"Customer %d"},' ..
+    '"content":"Hello, I need help with order %d"}',
     thread_id, counter, contact, contact, counter)
   return wrk.format(nil, path, nil, body)
 end
 
 function response(status, headers, body)
-  if status ~= 201 then failures = failures + 1 end
+  if status == 201 then
+    created = created + 1
+    local id = string.match(body, '"message_id"%s*:%s*"([^"]+)"')
+    if id then acked[#acked + 1] = id end
+  elseif status >= 200 and status < 300 then
+    ok_other = ok_other + 1
+  else
+    non2xx = non2xx + 1
+  end
 end
 
 function done(summary, latency, requests)
-  local failed = 0
-  for _, thread in ipairs(threads) do failed = failed + thread:get("failures") end
-  local lat = function(p) return latency:percentile(p) / 1000.0 end
-  io.write(string.format("RESULT requests=%d non201=%d errors=%d seconds=%.2f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f\n",
-    summary.requests, failed, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.duration / 1e6, lat(50), lat(99), lat(99.9), latency.max / 1000.0))
+  local total_created, total_other, total_non2xx, ids = 0, 0, 0, 0
+  local ack_file = os.getenv("ACK_FILE")
+  local out = ack_file and assert(io.open(ack_file, "w"))
+  for _, thread in ipairs(threads) do
+    total_created = total_created + thread:get("created")
+    total_other = total_other + thread:get("ok_other")
+    total_non2xx = total_non2xx + thread:get("non2xx")
+    if out then
+      for _, id in ipairs(thread:get("acked")) do
+        out:write(id, "\n")
+        ids = ids + 1
+      end
+    end
+  end
+  if out then out:close() end
+  local errors = summary.errors
+  local ms = function(us) return us / 1000.0 end
+  io.write(string.format(
+    "RESULT requests=%d created=%d ok_other=%d non2xx=%d socket_errors=%d timeouts=%d ack_ids=%d seconds=%.3f " ..
+    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f mean_ms=%.2f\n",
+    summary.requests, total_created, total_other, total_non2xx,
+    errors.connect + errors.read + errors.write, errors.timeout, ids, summary.duration / 1e6,
+    ms(latency:percentile(50)), ms(latency:percentile(90)), ms(latency:percentile(99)),
+    ms(latency:percentile(99.9)), ms(latency.max), ms(latency.mean)))
 end

@@ -13,11 +13,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 
-BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/switchboard"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(REPO, ".build", "debug", "switchboard")
 results = {"passed": 0, "failed": 0}
 
 
@@ -37,23 +39,45 @@ def free_port():
 
 
 class Server:
-    def __init__(self, data_dir):
+    """`switchboard serve` on a free loopback port; ready once /healthz answers."""
+
+    def __init__(self, data_dir, timeout=30):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.output = []
         self.process = subprocess.Popen(
             [BINARY, "serve", "--port", str(self.port), "--data-dir", data_dir, "--log-level", "warning"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        line = self.process.stdout.readline()
-        if "listening on" not in line:
-            raise RuntimeError(f"server did not start: {line!r}")
+        # Keep reading the server's output so a full pipe can never block it.
+        threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}: {''.join(self.output)[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError(f"server not healthy after {timeout} s: {''.join(self.output)[-2000:]}")
 
     def stop(self):
+        """SIGTERM, then the exit status, or None when it had to be killed after 10 s."""
         self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
             return None
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def call(base, method, path, body=None, token=None, headers=None, raw=None):
@@ -117,6 +141,7 @@ def main():
         status, listing = call(base, "GET", "/api/v1/conversations?status=open", token=token)
         items = listing.get("items", []) if isinstance(listing, dict) else []
         check("conversation listed", status == 200 and len(items) == 1
+              and items[0]["id"] == first.get("conversation_id")
               and items[0]["last_message"]["content"] == "My parcel has not arrived."
               and items[0]["contact"]["name"] == "Grace", listing)
         conversation = first["conversation_id"]
@@ -124,6 +149,10 @@ def main():
         status, reply = call(base, "POST", f"/api/v1/conversations/{conversation}/messages",
                              {"content": "Sorry Grace, a new parcel leaves today."}, token=token)
         check("reply 201", status == 201 and reply.get("direction") == "out" and reply.get("private") is False, reply)
+        status, messages = call(base, "GET", f"/api/v1/conversations/{conversation}/messages", token=token)
+        check("two messages: inbound then reply", status == 200 and
+              [(m["direction"], m["content"]) for m in messages.get("items", [])] ==
+              [("in", "My parcel has not arrived."), ("out", "Sorry Grace, a new parcel leaves today.")], messages)
         status, note = call(base, "POST", f"/api/v1/conversations/{conversation}/messages",
                             {"content": "Courier lost it.", "private": True}, token=token)
         check("private note 201", status == 201 and note.get("private") is True, note)
@@ -163,11 +192,15 @@ def main():
                              {"email": "admin@example.com", "password": "change me please"})
         status, conversation_after = call(server.base, "GET", f"/api/v1/conversations/{conversation}", token=login.get("token"))
         check("data survives restart", status == 200 and conversation_after.get("status") == "resolved", conversation_after)
+        status, messages = call(server.base, "GET", f"/api/v1/conversations/{conversation}/messages", token=login.get("token"))
+        check("messages survive restart", status == 200 and len(messages.get("items", [])) == 3, messages)
+        code = server.stop()
+        check("second graceful shutdown exits 0", code == 0, code)
     except Exception as error:  # noqa: BLE001 - report and count, never hang
         check("no unexpected exception", False, repr(error))
     finally:
-        if server and server.process.poll() is None:
-            server.process.kill()
+        if server:
+            server.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 0 if results["failed"] == 0 else 1
