@@ -110,7 +110,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardSQLite"],
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
