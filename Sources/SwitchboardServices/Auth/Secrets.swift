@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwitchboardCore
 
 /// Random bearer secrets and their stored digests.
 ///
@@ -11,9 +12,7 @@ public enum Secrets {
     public static func token() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Data(bytes).base64URLEncodedString()
     }
 
     /// The hex SHA-256 digest stored in place of a token.

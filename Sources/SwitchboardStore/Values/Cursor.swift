@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// An opaque position in a sorted list: a sort key and the id that breaks ties, as base64url JSON.
 ///
@@ -16,9 +17,7 @@ public struct Cursor: Sendable, Hashable, Codable {
 
     /// The cursor inside `token`, or nil when the token was not made by ``token``.
     public init?(token: String) {
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard token.count <= 512, let data = Data(base64Encoded: base64),
+        guard token.count <= 512, let data = Data(base64URLEncoded: token),
               let decoded = try? JSONDecoder().decode(Cursor.self, from: data), !decoded.id.isEmpty
         else { return nil }
         self = decoded
@@ -26,10 +25,7 @@ public struct Cursor: Sendable, Hashable, Codable {
 
     /// The string handed to clients.
     public var token: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        ((try? JSONEncoder().encode(self)) ?? Data()).base64URLEncodedString()
     }
 }
 
