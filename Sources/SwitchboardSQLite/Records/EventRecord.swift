@@ -32,14 +32,11 @@ struct EventRecord: SnakeCaseRecord {
         case .message(let value): (value.conversationID, value.id.rawValue)
         case .contact(let value): (nil, value.id.rawValue)
         }
-        let record = EventRecord(sequence: nil, workspaceId: workspace.rawValue, kind: kind.rawValue,
-                                 inboxId: inbox?.rawValue, conversationId: conversation?.rawValue,
-                                 subjectId: subject, occurredAt: time, payload: try JSONColumn.encode(payload))
         try db.cachedStatement(sql: """
             INSERT INTO events (workspace_id, kind, inbox_id, conversation_id, subject_id, occurred_at, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [record.workspaceId, record.kind, record.inboxId, record.conversationId,
-                                     record.subjectId, record.occurredAt, record.payload])
+            """).execute(arguments: [workspace.rawValue, kind.rawValue, inbox?.rawValue, conversation?.rawValue,
+                                     subject, time, try JSONColumn.encode(payload)])
         // Built from the values at hand rather than read back: decoding the payload again is a
         // measurable share of ingest time.
         return DomainEvent(sequence: db.lastInsertedRowID, workspaceID: workspace, kind: kind, inboxID: inbox,
