@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,6 +69,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("Resources/widget.js")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -118,7 +120,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardServicesTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardSQLite", "SwitchboardServices"],
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardSQLite", "SwitchboardServices",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -127,6 +132,7 @@ let package = Package(
                 "SwitchboardApp",
                 "SwitchboardCore",
                 "SwitchboardHTTP",
+                "SwitchboardServices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

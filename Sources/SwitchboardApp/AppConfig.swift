@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardServices
 
 /// Everything the composition root needs to build a Switchboard. Defaults work with no configuration.
 public struct AppConfig: Sendable {
@@ -18,6 +19,8 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level = .info
     /// A private in-memory database: for tests.
     public var inMemoryDatabase = false
+    /// Rate and size limits of the web-chat widget.
+    public var widgetLimits = WidgetLimits()
     /// An admin to create at start when the installation has none (unattended deployments, tests).
     public var initialAdmin: InitialAdmin?
 

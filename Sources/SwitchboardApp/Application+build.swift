@@ -24,12 +24,15 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "switchboard")
     logger.logLevel = config.logLevel
-    let router = try await buildRouter(config, metrics: metrics, logger: logger)
+    let parts = try await buildParts(config, metrics: metrics, logger: logger)
+    let router = parts.router
     return Application(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: WebSocketServerConfiguration(
-            maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)))),
+            // Every socket's frames are small JSON; the widget's limit bounds them all.
+            maxFrameSize: config.widgetLimits.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
+        services: parts.services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             await onServerRunning("http://\(config.host):\(port)")
@@ -54,8 +57,17 @@ public func buildServiceGroup(
 /// serves, exposed so tests can list the routes.
 public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                         logger: Logger = Logger(label: "switchboard")) async throws -> Router<AppRequestContext> {
+    try await buildParts(config, metrics: metrics, logger: logger).router
+}
+
+/// The router and the long-running services behind it (the visitor hub).
+func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
+                logger: Logger) async throws -> (router: Router<AppRequestContext>, services: [any Service]) {
     let storage = try StorageFactory.open(config)
     let events = LocalEventBus()
+    let signals = LocalSignalBus()
+    let presence = PresenceRegistry(signals: signals)
+    let hub = VisitorHub(events: events, signals: signals)
     let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
     if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
         _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
@@ -65,9 +77,11 @@ public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistr
         auth: auth,
         inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
         ingest: IngestService(storage: storage, events: events, logger: logger),
-        conversations: ConversationService(storage: storage, events: events, logger: logger),
-        realtime: RealtimeService(storage: storage, events: events),
+        conversations: ConversationService(storage: storage, events: events, signals: signals, logger: logger),
+        realtime: RealtimeService(storage: storage, events: events, signals: signals, presence: presence),
+        widget: WidgetService(storage: storage, events: events, signals: signals, hub: hub, presence: presence,
+                              limits: config.widgetLimits, logger: logger),
         metrics: metrics,
         bodyLimit: config.bodyLimit)
-    return try buildRouter(deps)
+    return (try buildRouter(deps), [hub])
 }

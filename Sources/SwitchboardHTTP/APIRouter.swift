@@ -11,17 +11,19 @@ public struct APIDependencies: Sendable {
     public let ingest: IngestService
     public let conversations: ConversationService
     public let realtime: RealtimeService
+    public let widget: WidgetService
     public let metrics: PrometheusCollectorRegistry
     /// Largest accepted request body in bytes.
     public let bodyLimit: Int
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
-                realtime: RealtimeService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
+                realtime: RealtimeService, widget: WidgetService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
         self.conversations = conversations
         self.realtime = realtime
+        self.widget = widget
         self.metrics = metrics
         self.bodyLimit = bodyLimit
     }
@@ -37,13 +39,15 @@ public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestCont
     }
     let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
     router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI).endpoints)
+    router.addRoutes(WidgetScriptController(script: try WidgetScriptController.loadScript()).endpoints)
 
     let auth = AuthController(auth: deps.auth)
     let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest)
     let api = router.group("api/v1")
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(inboxes.inboundEndpoints)
-    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime).endpoints)
+    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations).endpoints)
+    api.addRoutes(WidgetController(widget: deps.widget).endpoints)
     let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
     agents.addRoutes(auth.endpoints)
     agents.addRoutes(inboxes.endpoints)

@@ -32,6 +32,22 @@ struct SQLiteDirectory: DirectoryStore {
         }
     }
 
+    func visitorSession(tokenDigest digest: String) async throws -> VisitorSession? {
+        try await storage.read { db in
+            // The identity, not the session, knows the contact: a merge moves identities along.
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT s.workspace_id, s.inbox_id, s.external_id, s.verified, s.created_at, i.contact_id
+                FROM visitor_sessions s JOIN contact_identities i
+                  ON i.workspace_id = s.workspace_id AND i.channel = 'web_chat' AND i.external_id = s.external_id
+                WHERE s.digest = ?
+                """), arguments: [digest])
+            else { return nil }
+            return VisitorSession(workspaceID: WorkspaceID(row["workspace_id"]), inboxID: InboxID(row["inbox_id"]),
+                                  externalID: row["external_id"], contactID: ContactID(row["contact_id"]),
+                                  isVerified: row["verified"], createdAt: Timestamp.date(row["created_at"]))
+        }
+    }
+
     func hasAdmin() async throws -> Bool {
         try await storage.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')") ?? false

@@ -167,6 +167,26 @@ extension SQLiteStorage {
                 sql: "INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)",
                 arguments: [Workspace.defaultID.rawValue, "Default", Timestamp.now()])
         }
+        migrator.registerMigration("v2-live-chat") { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN contact_id TEXT;
+                CREATE TABLE visitor_sessions (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    inbox_id TEXT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE,
+                    external_id TEXT NOT NULL,
+                    verified INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE inbox_members (
+                    workspace_id TEXT NOT NULL,
+                    inbox_id TEXT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE,
+                    agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+                    PRIMARY KEY (workspace_id, inbox_id, agent_id)
+                );
+                CREATE INDEX inbox_members_by_agent ON inbox_members(workspace_id, agent_id);
+                """)
+        }
         return migrator
     }
 }

@@ -8,4 +8,6 @@ public enum ServiceError: Error, Sendable, Hashable {
     case invalidField(field: String, message: String)
     /// The thing asked for does not exist (or is not visible to the caller).
     case notFound(String)
+    /// Too many requests from one visitor or address; try again later.
+    case rateLimited(String)
 }

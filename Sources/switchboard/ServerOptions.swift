@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardApp
+import SwitchboardServices
 
 /// Options shared by the commands that open the database. Each falls back to a `SWITCHBOARD_*`
 /// environment variable, then to the default.
@@ -38,6 +39,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env SWITCHBOARD_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(help: "Web chat: messages per second from one IP address, 0 = unlimited (env SWITCHBOARD_WIDGET_IP_MESSAGE_RATE, default 50).")
+    var widgetIpMessageRate: Double?
+
+    @Option(help: "Web chat: new sessions per minute from one IP address, 0 = unlimited (env SWITCHBOARD_WIDGET_IP_SESSION_RATE, default 30).")
+    var widgetIpSessionRate: Double?
+
+    @Option(help: "Web chat: messages per second from one visitor (env SWITCHBOARD_WIDGET_VISITOR_MESSAGE_RATE, default 2).")
+    var widgetVisitorMessageRate: Double?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -58,6 +68,7 @@ struct Serve: AsyncParsableCommand {
             guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("Unknown log level \(level).") }
             config.logLevel = parsed
         }
+        try applyWidgetLimits(to: &config, env: env)
         if let email = env["SWITCHBOARD_ADMIN_EMAIL"], let password = env["SWITCHBOARD_ADMIN_PASSWORD"] {
             config.initialAdmin = .init(email: email, password: password, name: env["SWITCHBOARD_ADMIN_NAME"] ?? "Admin")
         }
@@ -69,6 +80,29 @@ struct Serve: AsyncParsableCommand {
             }
         }
         try await group.run()
+    }
+
+    /// Rates are token buckets whose burst is a few seconds' (or a minute's) worth.
+    private func applyWidgetLimits(to config: inout AppConfig, env: [String: String]) throws {
+        func rate(_ flag: Double?, _ name: String) throws -> Double? {
+            guard let value = try flag ?? env[name].map({ try Self.number($0, name: name) }) else { return nil }
+            guard value >= 0, value.isFinite else { throw ValidationError("\(name) must be 0 (unlimited) or more.") }
+            return value
+        }
+        if let perIP = try rate(widgetIpMessageRate, "SWITCHBOARD_WIDGET_IP_MESSAGE_RATE") {
+            config.widgetLimits.messagesPerIP = .init(rate: perIP, burst: perIP * 4)
+        }
+        if let sessions = try rate(widgetIpSessionRate, "SWITCHBOARD_WIDGET_IP_SESSION_RATE") {
+            config.widgetLimits.sessionsPerIP = .init(rate: sessions / 60, burst: sessions)
+        }
+        if let perVisitor = try rate(widgetVisitorMessageRate, "SWITCHBOARD_WIDGET_VISITOR_MESSAGE_RATE") {
+            config.widgetLimits.messagesPerVisitor = .init(rate: perVisitor, burst: perVisitor * 5)
+        }
+    }
+
+    static func number(_ text: String, name: String) throws -> Double {
+        guard let value = Double(text) else { throw ValidationError("\(name) must be a number, got \(text).") }
+        return value
     }
 
     static func integer(_ text: String, name: String) throws -> Int {

@@ -42,13 +42,17 @@ struct RealtimeAPITests {
         }
     }
 
-    /// Reads frames until `count` have arrived (bounded by a timeout).
-    static func read(_ count: Int, from inbound: WebSocketInboundStream) async throws -> [Frame] {
+    /// Reads frames until `count` have arrived (bounded by a timeout). Live signals (presence, typing)
+    /// are skipped unless `signals` is true.
+    static func read(_ count: Int, from inbound: WebSocketInboundStream, signals: Bool = false) async throws -> [Frame] {
         try await withThrowingTaskGroup(of: [Frame].self) { group in
             group.addTask {
                 var frames: [Frame] = []
                 for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if case .text(let text) = message, let frame = decode(text) { frames.append(frame) }
+                    if case .text(let text) = message, let frame = decode(text),
+                       signals || !["presence", "typing"].contains(frame.type) {
+                        frames.append(frame)
+                    }
                     if frames.count == count { break }
                 }
                 return frames

@@ -78,6 +78,19 @@ struct TestAPI {
             headers: [HTTPField.Name("X-Inbox-Token")!: inbox.inboundToken])
     }
 
+    /// Creates a `web_chat` inbox and returns (id, hmac secret).
+    func webChatInbox(_ token: String, settings: [String: Any] = [:]) async throws -> (id: String, secret: String) {
+        let reply = try await call(.post, "/api/v1/inboxes", token: token,
+                                   json: ["name": "Site", "channel": "web_chat", "settings": settings])
+        #expect(reply.status == .created, "inbox create failed: \(reply.text)")
+        return (reply["id"] as? String ?? "", reply["hmac_secret"] as? String ?? "")
+    }
+
+    /// Opens a visitor session and returns the reply (visitor_token, contact_id, verified).
+    func visitorSession(_ inbox: String, _ body: [String: Any] = [:]) async throws -> Reply {
+        try await call(.post, "/api/v1/widget/\(inbox)/sessions", json: body)
+    }
+
     /// Creates an agent with role `agent` and returns its token.
     func agentToken(admin: String, email: String = "agent@example.com") async throws -> (id: String, token: String) {
         let created = try await call(.post, "/api/v1/agents", token: admin,

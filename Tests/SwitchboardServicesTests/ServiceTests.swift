@@ -19,7 +19,7 @@ struct ServiceTests {
         auth = AuthService(storage: storage, bcryptCost: 4)
         inboxes = InboxService(storage: storage, publicURL: "https://desk.example.com/")
         ingest = IngestService(storage: storage, events: LocalEventBus(), logger: Logger(label: "test"))
-        conversations = ConversationService(storage: storage, events: LocalEventBus(), logger: Logger(label: "test"))
+        conversations = ConversationService(storage: storage, events: LocalEventBus(), signals: LocalSignalBus(), logger: Logger(label: "test"))
     }
 
     func admin() async throws -> Agent {

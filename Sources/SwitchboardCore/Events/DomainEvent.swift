@@ -19,6 +19,8 @@ public struct DomainEvent: Sendable, Hashable, Codable {
     public let kind: Kind
     public let inboxID: InboxID?
     public let conversationID: ConversationID?
+    /// The customer the event concerns, when there is one: how a visitor's socket finds its own events.
+    public let contactID: ContactID?
     /// The id of the thing the event is about (message, contact, conversation).
     public let subjectID: String
     public let occurredAt: Date
@@ -26,12 +28,13 @@ public struct DomainEvent: Sendable, Hashable, Codable {
     public let payload: EventPayload?
 
     public init(sequence: Int64, workspaceID: WorkspaceID, kind: Kind, inboxID: InboxID?,
-                conversationID: ConversationID?, subjectID: String, occurredAt: Date, payload: EventPayload?) {
+                conversationID: ConversationID?, contactID: ContactID?, subjectID: String, occurredAt: Date, payload: EventPayload?) {
         self.sequence = sequence
         self.workspaceID = workspaceID
         self.kind = kind
         self.inboxID = inboxID
         self.conversationID = conversationID
+        self.contactID = contactID
         self.subjectID = subjectID
         self.occurredAt = occurredAt
         self.payload = payload

@@ -15,10 +15,15 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var eventCursor: Int64?
     /// The largest request body accepted, set by ``RequestLimitMiddleware`` from the configuration.
     public var bodyLimit: Int = 1 << 20
+    /// The peer's IP address, for per-address rate limits (nil when unknown, e.g. in router tests).
+    public let remoteAddress: String?
+    /// The web-chat visitor of a widget socket, set before the upgrade is answered.
+    public var visitor: VisitorSession?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { bodyLimit }

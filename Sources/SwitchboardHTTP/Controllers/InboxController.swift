@@ -14,6 +14,8 @@ struct InboxController {
         RouteCollection(context: AppRequestContext.self)
             .get("inboxes", use: list)
             .post("inboxes", use: create)
+            .get("inboxes/:inbox_id/members", use: members)
+            .put("inboxes/:inbox_id/members", use: setMembers)
     }
 
     /// Authenticated by the inbox token, not an agent token.
@@ -33,6 +35,20 @@ struct InboxController {
         let body = try await request.decodeJSON(CreateInboxRequest.self, context: context)
         let created = try await inboxes.create(by: actor, name: body.name, channel: body.channel, settings: body.settings ?? [:])
         return EditedResponse(status: .created, response: InboxResponse(created: created, service: inboxes))
+    }
+
+    func members(request: Request, context: AppRequestContext) async throws -> InboxMembersResponse {
+        let inboxID = InboxID(try context.parameters.require("inbox_id"))
+        let ids = try await inboxes.members(of: inboxID, for: try context.requireAgent())
+        return InboxMembersResponse(agentIDs: ids.map(\.rawValue))
+    }
+
+    func setMembers(request: Request, context: AppRequestContext) async throws -> InboxMembersResponse {
+        let actor = try context.requireAgent()
+        let inboxID = InboxID(try context.parameters.require("inbox_id"))
+        let body = try await request.decodeJSON(InboxMembersRequest.self, context: context)
+        let ids = try await inboxes.setMembers(of: inboxID, to: body.agentIDs.map { AgentID($0) }, by: actor)
+        return InboxMembersResponse(agentIDs: ids.map(\.rawValue))
     }
 
     /// 201 for a new message, 200 with the same ids for a redelivery. Answered only after commit.

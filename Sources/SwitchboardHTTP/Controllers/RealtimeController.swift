@@ -7,12 +7,17 @@ import SwitchboardServices
 
 /// The agents' realtime socket: `GET /api/v1/realtime?token=...&after=<event id>`.
 ///
-/// Frames come from the event log in sequence order; the event bus only wakes the connection up.
-/// So a reconnecting client that passes the last id it saw as `after` misses nothing, and a slow
-/// client that loses wake-ups still gets every event.
+/// Logged events come from the event log in sequence order; the event bus only wakes the connection
+/// up. So a reconnecting client that passes the last id it saw as `after` misses nothing, and a slow
+/// client that loses wake-ups still gets every event. Typing and presence are live signals: they are
+/// sent as they happen, carry the id of the last logged event sent before them, and are not replayed.
 struct RealtimeController {
     let auth: AuthService
     let realtime: RealtimeService
+    let conversations: ConversationService
+
+    /// How long an agent's inbox membership is trusted before it is read again.
+    static let scopeLifetime: Duration = .seconds(10)
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -35,21 +40,45 @@ struct RealtimeController {
         }
     }
 
+    /// What the writer task is woken by.
+    private enum Wake: Sendable {
+        case committed
+        case signal(LiveSignal)
+        case reply(String)
+    }
+
     @Sendable func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                           context: WebSocketRouterContext<AppRequestContext>) async throws {
         guard let agent = context.requestContext.agent, let start = context.requestContext.eventCursor else { return }
         // Subscribing after the start point was fixed is safe: each wake-up makes us read the log
         // from the cursor, and the first read below covers anything committed in between.
         let wakeUps = realtime.wakeUps()
+        let signals = realtime.liveSignals()
+        let (wakes, wake) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1024))
+        realtime.presence.connected(agent)
+        defer { realtime.presence.disconnected(agent) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // Agents send nothing yet; reading keeps pings answered and notices the close.
-                for try await _ in inbound.messages(maxSize: 1 << 14) {}
+                for try await message in inbound.messages(maxSize: 1 << 14) {
+                    guard case .text(let text) = message else { continue }
+                    if let reply = await receive(text, from: agent) { wake.yield(.reply(reply)) }
+                }
             }
             group.addTask {
-                var cursor = try await send(after: start, to: outbound, for: agent)
-                for await event in wakeUps where event.workspaceID == agent.workspaceID && event.sequence > cursor {
-                    cursor = try await send(after: cursor, to: outbound, for: agent)
+                for await event in wakeUps where event.workspaceID == agent.workspaceID { wake.yield(.committed) }
+            }
+            group.addTask {
+                for await signal in signals where signal.workspaceID == agent.workspaceID { wake.yield(.signal(signal)) }
+            }
+            group.addTask {
+                var writer = Writer(controller: self, agent: agent, outbound: outbound, cursor: start)
+                try await writer.sendCommitted()
+                for await item in wakes {
+                    switch item {
+                    case .committed: try await writer.sendCommitted()
+                    case .signal(let signal): try await writer.send(signal)
+                    case .reply(let text): try await outbound.write(.text(text))
+                    }
                 }
             }
             try await group.next()
@@ -57,17 +86,75 @@ struct RealtimeController {
         }
     }
 
-    /// Writes every event after `cursor` and returns the sequence of the last one written.
-    private func send(after cursor: Int64, to outbound: WebSocketOutboundWriter, for agent: Agent) async throws -> Int64 {
-        var cursor = cursor
-        while true {
-            let events = try await realtime.events(for: agent, after: cursor)
-            for event in events {
-                try await outbound.write(.text(try RealtimeFrame(event).text()))
-                cursor = event.sequence
-            }
-            if events.count < RealtimeService.batchSize { return cursor }
+    /// Writes the log from its cursor and the signals the agent may see.
+    private struct Writer {
+        let controller: RealtimeController
+        let agent: Agent
+        let outbound: WebSocketOutboundWriter
+        var cursor: Int64
+        var scope: InboxScope?
+        var scopeRead = ContinuousClock.now
+
+        init(controller: RealtimeController, agent: Agent, outbound: WebSocketOutboundWriter, cursor: Int64) {
+            self.controller = controller
+            self.agent = agent
+            self.outbound = outbound
+            self.cursor = cursor
         }
+
+        /// The agent's inboxes, read again when older than ``RealtimeController/scopeLifetime``.
+        mutating func currentScope() async throws -> InboxScope {
+            if let scope, ContinuousClock.now - scopeRead < RealtimeController.scopeLifetime { return scope }
+            let fresh = try await controller.realtime.scope(for: agent)
+            scope = fresh
+            scopeRead = .now
+            return fresh
+        }
+
+        mutating func sendCommitted() async throws {
+            while true {
+                let batch = try await controller.realtime.events(for: agent, in: try await currentScope(), after: cursor)
+                for event in batch.events {
+                    try await outbound.write(.text(try RealtimeFrame(event).text()))
+                }
+                cursor = batch.cursor
+                if !batch.isFull { return }
+            }
+        }
+
+        mutating func send(_ signal: LiveSignal) async throws {
+            if case .typing(let typing) = signal {
+                // Agents do not need their own keystrokes echoed back.
+                guard typing.actor != .agent(agent.id), try await currentScope().allows(typing.inboxID) else { return }
+            }
+            try await outbound.write(.text(try RealtimeFrame(signal, after: cursor).text()))
+        }
+    }
+
+    /// Acts on a frame from the agent's screen; returns an error frame to send back, if any.
+    private func receive(_ text: String, from agent: Agent) async -> String? {
+        guard let frame = try? JSONDecoder().decode(AgentInbound.self, from: Data(text.utf8)) else {
+            return RealtimeFrame.error("malformed_frame", "Frames are JSON objects with a type.")
+        }
+        switch frame.type {
+        case "typing":
+            guard let id = frame.conversationID else {
+                return RealtimeFrame.error("validation_failed", "typing needs conversation_id.")
+            }
+            do {
+                try await conversations.typing(frame.typing ?? true, in: ConversationID(id), by: agent)
+            } catch {
+                return RealtimeFrame.error("not_found", "No such conversation.")
+            }
+        case "presence":
+            guard let status = frame.status.flatMap(PresenceStatus.init(rawValue:)), status != .offline else {
+                return RealtimeFrame.error("validation_failed", "presence status must be online or away.")
+            }
+            realtime.presence.set(status, for: agent)
+        default:
+            return RealtimeFrame.error("malformed_frame", "Unknown frame type; use typing or presence.")
+        }
+        return nil
     }
 
     func agent(of request: Request) async throws -> Agent {
@@ -83,5 +170,19 @@ struct RealtimeController {
             throw APIError.invalidQuery("after must be an event id (a whole number) from an earlier frame.")
         }
         return value
+    }
+}
+
+/// A frame an agent's screen sends: `{"type": "typing", "conversation_id", "typing"}` or
+/// `{"type": "presence", "status": "online" | "away"}`.
+struct AgentInbound: Decodable {
+    let type: String
+    let conversationID: String?
+    let typing: Bool?
+    let status: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, typing, status
+        case conversationID = "conversation_id"
     }
 }

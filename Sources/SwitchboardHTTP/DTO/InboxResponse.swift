@@ -46,3 +46,12 @@ struct InboxResponse: ResponseEncodable, Sendable {
         createdAt = created.inbox.createdAt
     }
 }
+
+/// `GET|PUT /api/v1/inboxes/{id}/members`: the agents who work the inbox.
+struct InboxMembersResponse: ResponseEncodable, Sendable {
+    let agentIDs: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case agentIDs = "agent_ids"
+    }
+}

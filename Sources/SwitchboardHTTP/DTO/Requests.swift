@@ -23,6 +23,27 @@ struct CreateTeamRequest: Decodable {
     }
 }
 
+struct InboxMembersRequest: Decodable {
+    let agentIDs: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case agentIDs = "agent_ids"
+    }
+}
+
+/// `POST /api/v1/widget/{inbox_id}/sessions`: every field is optional.
+struct VisitorSessionRequest: Decodable {
+    let identifier: String?
+    let identifierHash: String?
+    let name: String?
+    let email: String?
+
+    enum CodingKeys: String, CodingKey {
+        case identifier, name, email
+        case identifierHash = "identifier_hash"
+    }
+}
+
 struct CreateInboxRequest: Decodable {
     let name: String
     let channel: ChannelKind

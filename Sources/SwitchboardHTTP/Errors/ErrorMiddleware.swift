@@ -46,6 +46,7 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .forbidden(let message): APIError(.forbidden, code: "forbidden", message: message)
         case .invalidField(_, let message): .validation(message)
         case .notFound(let what): .notFound(what)
+        case .rateLimited(let message): APIError(.tooManyRequests, code: "rate_limited", message: message)
         }
     }
 

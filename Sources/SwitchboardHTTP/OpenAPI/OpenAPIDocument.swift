@@ -5,7 +5,7 @@ import Foundation
 /// A test compares ``operations`` with the router's routes, so a route cannot be added without
 /// being described here.
 public enum OpenAPIDocument {
-    enum Auth { case none, agent, inboxToken }
+    enum Auth { case none, agent, inboxToken, visitorToken }
 
     struct Operation {
         let method: String
@@ -29,6 +29,25 @@ public enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/realtime",
                   summary: "WebSocket upgrade: agents' event stream; frames {id, type, data}; ?after=<id> replays",
                   auth: .none, request: nil, responses: [101: nil, 400: "Error", 401: "Error"], query: ["token", "after"]),
+        Operation(method: "get", path: "/widget.js", summary: "The embeddable web-chat widget (JavaScript)", auth: .none,
+                  request: nil, responses: [200: nil]),
+        Operation(method: "get", path: "/api/v1/widget/{inbox_id}/config", summary: "Web chat: what the widget shows (CORS)",
+                  auth: .none, request: nil, responses: [200: "WidgetConfig", 404: "Error"]),
+        Operation(method: "options", path: "/api/v1/widget/{inbox_id}/config", summary: "CORS preflight", auth: .none,
+                  request: nil, responses: [204: nil]),
+        Operation(method: "post", path: "/api/v1/widget/{inbox_id}/sessions",
+                  summary: "Web chat: open a visitor session; identifier counts only with a valid identifier_hash",
+                  auth: .none, request: "VisitorSessionRequest",
+                  responses: [201: "VisitorSession", 401: "Error", 404: "Error", 422: "Error", 429: "Error"]),
+        Operation(method: "options", path: "/api/v1/widget/{inbox_id}/sessions", summary: "CORS preflight", auth: .none,
+                  request: nil, responses: [204: nil]),
+        Operation(method: "get", path: "/api/v1/widget/{inbox_id}/session", summary: "Web chat: check a stored visitor token",
+                  auth: .visitorToken, request: nil, responses: [200: "VisitorProfile"]),
+        Operation(method: "options", path: "/api/v1/widget/{inbox_id}/session", summary: "CORS preflight", auth: .none,
+                  request: nil, responses: [204: nil]),
+        Operation(method: "get", path: "/api/v1/widget/{inbox_id}/ws",
+                  summary: "WebSocket upgrade: a visitor's chat; hello, message, ack, typing, presence, error frames",
+                  auth: .none, request: nil, responses: [101: nil, 401: "Error"], query: ["visitor_token"]),
         Operation(method: "get", path: "/api/v1/me", summary: "The calling agent", auth: .agent, request: nil, responses: [200: "Agent"]),
         Operation(method: "get", path: "/api/v1/agents", summary: "List agents", auth: .agent, request: nil, responses: [200: "AgentList"]),
         Operation(method: "post", path: "/api/v1/agents", summary: "Create an agent (admin)", auth: .agent,
@@ -40,6 +59,11 @@ public enum OpenAPIDocument {
                   responses: [200: "InboxList"]),
         Operation(method: "post", path: "/api/v1/inboxes", summary: "Create an inbox (admin); secrets shown once", auth: .agent,
                   request: "CreateInboxRequest", responses: [201: "Inbox", 403: "Error", 422: "Error"]),
+        Operation(method: "get", path: "/api/v1/inboxes/{inbox_id}/members", summary: "The agents who work an inbox",
+                  auth: .agent, request: nil, responses: [200: "InboxMembers", 404: "Error"]),
+        Operation(method: "put", path: "/api/v1/inboxes/{inbox_id}/members",
+                  summary: "Replace an inbox's members (admin); agents see realtime events of their inboxes only",
+                  auth: .agent, request: "InboxMembers", responses: [200: "InboxMembers", 403: "Error", 404: "Error", 422: "Error"]),
         Operation(method: "post", path: "/api/v1/inboxes/{inbox_id}/incoming",
                   summary: "Post a customer message to an api inbox; 201 new, 200 redelivery", auth: .inboxToken,
                   request: "IncomingRequest", responses: [201: "IncomingResult", 200: "IncomingResult", 401: "Error", 404: "Error", 422: "Error"]),
@@ -86,6 +110,7 @@ public enum OpenAPIDocument {
                 "securitySchemes": [
                     "agentToken": ["type": "http", "scheme": "bearer"],
                     "inboxToken": ["type": "apiKey", "in": "header", "name": "X-Inbox-Token"],
+                    "visitorToken": ["type": "apiKey", "in": "header", "name": "X-Visitor-Token"],
                 ],
             ],
         ]
@@ -97,6 +122,7 @@ public enum OpenAPIDocument {
         case .none: result["security"] = [[String: Any]]()
         case .agent: result["security"] = [["agentToken": [String]()]]
         case .inboxToken: result["security"] = [["inboxToken": [String]()]]
+        case .visitorToken: result["security"] = [["visitorToken": [String]()]]
         }
         var parameters: [[String: Any]] = pathParameters(operation.path).map { name -> [String: Any] in
             ["name": name, "in": "path", "required": true, "schema": ["type": "string"] as [String: Any]]
@@ -139,12 +165,14 @@ enum HTTPStatusText {
         case 101: "Switching to the WebSocket protocol"
         case 200: "OK"
         case 201: "Created"
+        case 204: "No content"
         case 400: "Bad query or cursor"
         case 401: "Missing or bad token"
         case 403: "Not allowed"
         case 404: "Not found"
         case 409: "Conflict"
         case 422: "Invalid body"
+        case 429: "Too many requests"
         default: "Status \(status)"
         }
     }

@@ -39,6 +39,16 @@ enum OpenAPISchemas {
                              "webhook_url": string, "inbound_token": string, "hmac_secret": string, "created_at": time],
                             required: ["id", "name", "channel", "settings"]),
             "InboxList": list("Inbox"),
+            "InboxMembers": object(["agent_ids": ["type": "array", "items": string]], required: ["agent_ids"]),
+            "WidgetConfig": object([
+                "inbox_id": string, "name": string, "greeting": nullableString, "pre_chat_form": boolean,
+                "require_identity_verification": boolean, "agents_online": boolean, "business_hours_open": boolean,
+            ], required: ["inbox_id", "name", "greeting", "pre_chat_form", "require_identity_verification", "agents_online",
+                          "business_hours_open"]),
+            "VisitorSessionRequest": object(["identifier": string, "identifier_hash": string, "name": string, "email": string]),
+            "VisitorSession": object(["visitor_token": string, "contact_id": string, "verified": boolean],
+                                     required: ["visitor_token", "contact_id", "verified"]),
+            "VisitorProfile": object(["contact_id": string, "verified": boolean], required: ["contact_id", "verified"]),
             "CreateInboxRequest": object(["name": string, "channel": enumeration(channels), "settings": ["type": "object"]],
                                          required: ["name", "channel"]),
             "IncomingRequest": object([

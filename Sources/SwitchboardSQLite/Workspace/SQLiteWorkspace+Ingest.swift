@@ -56,7 +56,7 @@ struct IngestTransaction {
             try append(isNew ? .conversationCreated : .conversationUpdated, .conversation(conversation, contact: name),
                        inbox: inbox.id, at: now)
         }
-        try append(.messageCreated, .message(message), inbox: inbox.id, at: now)
+        try append(.messageCreated, .message(message), inbox: inbox.id, messageContact: contactID, at: now)
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: false,
                             events: events)
     }
@@ -127,7 +127,9 @@ struct IngestTransaction {
         return (conversation, true)
     }
 
-    private mutating func append(_ kind: DomainEvent.Kind, _ payload: EventPayload, inbox: InboxID?, at time: Int64) throws {
-        events.append(try EventRecord.append(kind, payload, inbox: inbox, workspace: workspace, at: time, in: db))
+    private mutating func append(_ kind: DomainEvent.Kind, _ payload: EventPayload, inbox: InboxID?,
+                                 messageContact: ContactID? = nil, at time: Int64) throws {
+        events.append(try EventRecord.append(kind, payload, inbox: inbox, workspace: workspace,
+                                             messageContact: messageContact, at: time, in: db))
     }
 }

@@ -17,7 +17,7 @@ extension SQLiteWorkspace {
             let conversation = current.sending(message)
             try ConversationRecord(conversation).updateRow(db)
             let event = try EventRecord.append(.messageCreated, .message(message), inbox: current.inboxID,
-                                               workspace: workspace, at: now, in: db)
+                                               workspace: workspace, messageContact: current.contactID, at: now, in: db)
             return Written(ConversationMessage(conversation: conversation, message: message), events: [event])
         }
     }

@@ -17,9 +17,21 @@ public enum Secrets {
 
     /// The hex SHA-256 digest stored in place of a token.
     public static func digest(_ token: String) -> String {
+        hex(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Compares two secrets or digests without an early exit, so the time taken does not reveal
+    /// how much of a guess was right.
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Lower-case hex of some bytes.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
+        for byte in bytes {
             hex.append(hexDigits[Int(byte >> 4)])
             hex.append(hexDigits[Int(byte & 0x0f)])
         }

@@ -7,12 +7,16 @@ import SwitchboardStore
 public struct ConversationService: Sendable {
     private let storage: any Storage
     private let events: any EventBus
+    private let signals: any SignalBus
     private let logger: Logger
 
-    /// - Parameter events: where committed events are announced.
-    public init(storage: any Storage, events: any EventBus, logger: Logger) {
+    /// - Parameters:
+    ///   - events: where committed events are announced.
+    ///   - signals: where typing is announced.
+    public init(storage: any Storage, events: any EventBus, signals: any SignalBus, logger: Logger) {
         self.storage = storage
         self.events = events
+        self.signals = signals
         self.logger = logger
     }
 
@@ -50,6 +54,13 @@ public struct ConversationService: Sendable {
     /// delivery worker.
     private func initialStatus(isPrivate: Bool, channel: ChannelKind) -> DeliveryStatus {
         isPrivate || channel == .api ? .sent : .queued
+    }
+
+    /// Tells the customer (on web chat) and the other agents that the agent is (no longer) typing.
+    public func typing(_ isTyping: Bool, in id: ConversationID, by actor: Agent) async throws {
+        let conversation = try await self.conversation(id, for: actor).conversation
+        signals.publish(.typing(.init(workspaceID: actor.workspaceID, inboxID: conversation.inboxID, conversationID: id,
+                                      contactID: conversation.contactID, actor: .agent(actor.id), isTyping: isTyping)))
     }
 
     public func update(_ id: ConversationID, by actor: Agent, _ change: ConversationChange) async throws -> ConversationSummary {

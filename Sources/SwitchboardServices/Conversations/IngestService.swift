@@ -30,7 +30,7 @@ public struct IngestService: Sendable {
         }
         guard let found else { throw ServiceError.notFound("inbox") }
         guard found.channel == .api, let expected = found.tokenDigest,
-              constantTimeEqual(Secrets.digest(inboundToken), expected)
+              Secrets.constantTimeEqual(Secrets.digest(inboundToken), expected)
         else { throw ServiceError.unauthenticated("The inbox token is missing or wrong.") }
         try validate(message)
         let result = try await storage.workspace(found.workspaceID).appendIncoming(message)
@@ -53,12 +53,5 @@ public struct IngestService: Sendable {
         if let phone = message.contact.phone, phone.count > 32 {
             throw .invalidField(field: "contact.phone", message: "contact.phone must be at most 32 characters.")
         }
-    }
-
-    /// Compares digests without an early exit, so timing does not reveal how much of a guess was right.
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -8,7 +8,8 @@ enum ChannelSettingsSchema {
     static func fields(of channel: ChannelKind) -> [String: Kind] {
         switch channel {
         case .api: [:]
-        case .webChat: ["greeting": .string, "require_identity_verification": .bool, "business_hours": .object]
+        case .webChat: ["greeting": .string, "require_identity_verification": .bool, "business_hours": .object,
+                        "pre_chat_form": .bool]
         case .email: ["address": .string, "smtp_host": .string, "smtp_port": .integer, "smtp_username": .string,
                       "smtp_password": .string, "smtp_tls": .string]
         case .whatsapp: ["phone_number_id": .string, "access_token": .string, "app_secret": .string,
@@ -44,6 +45,13 @@ enum ChannelSettingsSchema {
         }
         if case .string(let tls)? = settings["smtp_tls"], !["none", "starttls", "tls"].contains(tls) {
             throw .invalidField(field: "settings.smtp_tls", message: "settings.smtp_tls must be none, starttls or tls.")
+        }
+        if let hours = settings["business_hours"] {
+            do {
+                _ = try BusinessHours(hours)
+            } catch {
+                throw .invalidField(field: "settings.business_hours", message: "settings.business_hours: \(error.description).")
+            }
         }
         if case .number(let port)? = settings["smtp_port"], !(1...65535).contains(port) {
             throw .invalidField(field: "settings.smtp_port", message: "settings.smtp_port must be 1 to 65535.")

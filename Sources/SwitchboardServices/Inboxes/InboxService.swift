@@ -41,6 +41,20 @@ public struct InboxService: Sendable {
         try await storage.workspace(actor.workspaceID).inboxes()
     }
 
+    /// The agents who work an inbox (and so see its events on their realtime socket).
+    public func members(of inbox: InboxID, for actor: Agent) async throws -> [AgentID] {
+        try await storage.workspace(actor.workspaceID).inboxMembers(inbox)
+    }
+
+    /// Replaces an inbox's members (admins only).
+    public func setMembers(of inbox: InboxID, to agents: [AgentID], by actor: Agent) async throws -> [AgentID] {
+        guard actor.isAdmin else { throw ServiceError.forbidden("Only admins can change who works an inbox.") }
+        guard agents.count <= 1_000 else {
+            throw ServiceError.invalidField(field: "agent_ids", message: "agent_ids may list at most 1000 agents.")
+        }
+        return try await storage.workspace(actor.workspaceID).setInboxMembers(inbox, agents: agents)
+    }
+
     /// The absolute URL a provider posts to, for channels that receive webhooks.
     public func webhookURL(of inbox: Inbox) -> String? {
         inbox.channel.receivesWebhooks ? "\(publicURL)/api/v1/webhooks/\(inbox.channel.rawValue)/\(inbox.id)" : nil

@@ -13,7 +13,7 @@ public protocol Storage: Sendable {
 
 /// All ports of one workspace.
 public protocol WorkspaceStorage: AgentStore, TeamStore, InboxStore, ConversationStore, ContactStore, SearchStore,
-    EventLogStore {}
+    EventLogStore, VisitorStore, InboxMemberStore {}
 
 /// Global look-ups, used before the workspace is known.
 public protocol DirectoryStore: Sendable {
@@ -23,6 +23,8 @@ public protocol DirectoryStore: Sendable {
     func agent(tokenDigest digest: String) async throws -> Agent?
     /// The inbox with this id and the digest of its inbound token, in whatever workspace it is.
     func inboundInbox(_ id: InboxID) async throws -> (inbox: Inbox, tokenDigest: String?)?
+    /// The visitor session whose token has this SHA-256 digest, with its contact as of now.
+    func visitorSession(tokenDigest digest: String) async throws -> VisitorSession?
     /// Whether any admin exists anywhere (a fresh install has none).
     func hasAdmin() async throws -> Bool
 }

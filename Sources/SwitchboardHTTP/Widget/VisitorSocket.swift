@@ -1,0 +1,115 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import SwitchboardCore
+import SwitchboardServices
+
+/// One visitor's socket: a hello with the current conversation, then the visitor's frames in and
+/// the hub's frames out.
+///
+/// Everything written goes through the connection's feed, so acknowledgements and pushed messages
+/// leave in one order from one writer. A visitor's message is acknowledged only after it committed.
+struct VisitorSocket {
+    let widget: WidgetService
+
+    @Sendable func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                       context: WebSocketRouterContext<AppRequestContext>) async throws {
+        guard let session = context.requestContext.visitor else { return }
+        let address = context.requestContext.remoteAddress
+        // Registered before the history is read, so nothing committed in between is missed (the
+        // widget drops a message it already has by id).
+        let connection = widget.connect(session)
+        let history = try await widget.history(of: session)
+        var messages: [VisitorMessage] = []
+        for message in history.messages { messages.append(await visitorMessage(message, session)) }
+        try await outbound.write(.text(VisitorFrame.hello(
+            contactID: session.contactID.rawValue, conversationID: history.conversation?.rawValue, messages: messages,
+            agentsOnline: widget.agentsOnline(session)).text()))
+
+        // Whichever side ends first (the visitor leaves, or the hub drops a visitor too far behind)
+        // ends the other, and returning closes the socket.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await item in connection.feed {
+                    try await outbound.write(.text(try await frame(for: item, session).text()))
+                }
+            }
+            group.addTask {
+                var conversation = history.conversation
+                for try await frame in inbound.messages(maxSize: widget.limits.maxFrameSize) {
+                    guard case .text(let text) = frame else {
+                        connection.send(.refused(code: "malformed_frame", message: "Send JSON text frames.", clientID: nil))
+                        continue
+                    }
+                    if let started = await handle(text, session: session, conversation: conversation, address: address,
+                                                  connection: connection) {
+                        conversation = started
+                    }
+                }
+            }
+            defer { connection.finish() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Acts on one visitor frame; returns the conversation a new message landed in.
+    private func handle(_ text: String, session: VisitorSession, conversation: ConversationID?, address: String?,
+                        connection: VisitorHub.Connection) async -> ConversationID? {
+        guard let frame = try? JSONDecoder().decode(VisitorInbound.self, from: Data(text.utf8)) else {
+            connection.send(.refused(code: "malformed_frame", message: "Frames are JSON objects with a type.", clientID: nil))
+            return nil
+        }
+        switch frame.type {
+        case "message":
+            guard let clientID = frame.clientID, let content = frame.content else {
+                connection.send(.refused(code: "validation_failed", message: "A message needs content and client_id.",
+                                         clientID: frame.clientID))
+                return nil
+            }
+            do {
+                let message = try await widget.send(content, clientID: clientID, from: session, address: address)
+                connection.send(.acknowledged(clientID: clientID, message: message))
+                return message.conversationID
+            } catch let error as ServiceError {
+                let (code, text) = Self.describe(error)
+                connection.send(.refused(code: code, message: text, clientID: clientID))
+            } catch {
+                connection.send(.refused(code: "internal_error", message: "The message was not stored; send it again.",
+                                         clientID: clientID))
+            }
+        case "typing":
+            widget.typing(frame.typing ?? true, in: conversation, from: session)
+        default:
+            connection.send(.refused(code: "malformed_frame", message: "Unknown frame type; use message or typing.", clientID: nil))
+        }
+        return nil
+    }
+
+    private func frame(for item: VisitorFeed, _ session: VisitorSession) async -> VisitorFrame {
+        switch item {
+        case .message(let message): .message(await visitorMessage(message, session))
+        case .acknowledged(let clientID, let message):
+            .ack(clientID: clientID, messageID: message.id.rawValue, conversationID: message.conversationID.rawValue)
+        case .typing(let typing): .typing(typing)
+        case .presence(let online): .presence(agentsOnline: online)
+        case .refused(let code, let message, let clientID): .error(code: code, message: message, clientID: clientID)
+        }
+    }
+
+    private func visitorMessage(_ message: Message, _ session: VisitorSession) async -> VisitorMessage {
+        VisitorMessage(message, senderName: await widget.senderName(of: message, in: session.workspaceID),
+                       clientID: WidgetService.clientID(of: message, in: session))
+    }
+
+    private static func describe(_ error: ServiceError) -> (code: String, message: String) {
+        switch error {
+        case .rateLimited(let message): ("rate_limited", message)
+        case .invalidField(_, let message): ("validation_failed", message)
+        case .unauthenticated(let message): ("unauthorized", message)
+        case .forbidden(let message): ("forbidden", message)
+        case .notFound(let what): ("not_found", "No such \(what).")
+        }
+    }
+}

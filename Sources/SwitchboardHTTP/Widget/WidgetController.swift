@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import SwitchboardCore
+import SwitchboardServices
+
+/// The web-chat widget's endpoints under `/api/v1/widget/{inbox_id}`: settings, sessions and the
+/// visitor's socket. Called from the business's site, so every answer carries CORS headers.
+struct WidgetController {
+    let widget: WidgetService
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.group("widget/:inbox_id").add(middleware: WidgetCORSMiddleware())
+            .get("config", use: config)
+            .post("sessions", use: openSession)
+            .get("session", use: currentSession)
+            .on("config", method: .options, use: preflight)
+            .on("sessions", method: .options, use: preflight)
+            .on("session", method: .options, use: preflight)
+        routes.group("widget/:inbox_id").add(middleware: Admission(widget: widget))
+            .ws("ws", onUpgrade: VisitorSocket(widget: widget).run)
+        return routes
+    }
+
+    func config(request: Request, context: AppRequestContext) async throws -> WidgetConfigResponse {
+        WidgetConfigResponse(try await widget.config(inbox: try inboxID(context)))
+    }
+
+    func openSession(request: Request, context: AppRequestContext) async throws -> EditedResponse<VisitorSessionResponse> {
+        let body = try await request.decodeJSON(VisitorSessionRequest.self, context: context)
+        let opened = try await widget.openSession(
+            inbox: try inboxID(context),
+            .init(identifier: body.identifier, identifierHash: body.identifierHash, name: body.name, email: body.email),
+            from: context.remoteAddress)
+        return EditedResponse(status: .created, response: VisitorSessionResponse(
+            visitorToken: opened.token, contactID: opened.session.contactID.rawValue, verified: opened.session.isVerified))
+    }
+
+    func currentSession(request: Request, context: AppRequestContext) async throws -> VisitorProfileResponse {
+        let token = request.headers[HTTPField.Name("X-Visitor-Token")!] ?? ""
+        let session = try await widget.session(token: token, inbox: try inboxID(context))
+        return VisitorProfileResponse(contactID: session.contactID.rawValue, verified: session.isVerified)
+    }
+
+    func preflight(request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .noContent)
+    }
+
+    /// Checks the visitor token before the upgrade is answered, so a bad one gets a JSON 401.
+    struct Admission: RouterMiddleware {
+        let widget: WidgetService
+
+        func handle(_ request: Request, context: AppRequestContext,
+                    next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+            var context = context
+            let inbox = InboxID(try context.parameters.require("inbox_id"))
+            context.visitor = try await widget.session(token: request.queryString("visitor_token") ?? "", inbox: inbox)
+            return try await next(request, context)
+        }
+    }
+
+    private func inboxID(_ context: AppRequestContext) throws -> InboxID {
+        InboxID(try context.parameters.require("inbox_id"))
+    }
+}

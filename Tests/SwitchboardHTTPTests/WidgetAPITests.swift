@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SwitchboardApp
+import SwitchboardServices
+import Testing
+
+@Suite("Web chat widget: settings, sessions, identity")
+struct WidgetAPITests {
+    @Test func configIsPublicWithCORSAndOnlyForWebChatInboxes() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin, settings: ["greeting": "Hi there", "pre_chat_form": true])
+            let config = try await api.call(.get, "/api/v1/widget/\(inbox.id)/config")
+            #expect(config.status == .ok)
+            #expect(config["greeting"] as? String == "Hi there")
+            #expect(config["pre_chat_form"] as? Bool == true)
+            #expect(config["agents_online"] as? Bool == false)
+            #expect(config["business_hours_open"] as? Bool == true)
+            #expect(config.headers[.accessControlAllowOrigin] == "*")
+
+            let api2 = try await api.apiInbox(admin)
+            let wrongKind = try await api.call(.get, "/api/v1/widget/\(api2.id)/config")
+            #expect(wrongKind.status == .notFound)
+            #expect(wrongKind.errorCode == "not_found")
+            #expect(wrongKind.headers[.accessControlAllowOrigin] == "*", "errors must be readable cross-origin too")
+
+            let preflight = try await api.call(.options, "/api/v1/widget/\(inbox.id)/sessions")
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Content-Type") == true)
+        }
+    }
+
+    @Test func businessHoursAreCheckedWhenTheInboxIsCreated() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let bad = try await api.call(.post, "/api/v1/inboxes", token: admin, json: [
+                "name": "Site", "channel": "web_chat",
+                "settings": ["business_hours": ["timezone": "Mars/Olympus", "days": [:] as [String: Any]]],
+            ])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.errorMessage?.contains("timezone") == true)
+            let closedAllWeek = try await api.webChatInbox(admin, settings: [
+                "business_hours": ["timezone": "UTC", "days": [:] as [String: Any]],
+            ])
+            let config = try await api.call(.get, "/api/v1/widget/\(closedAllWeek.id)/config")
+            #expect(config["business_hours_open"] as? Bool == false)
+        }
+    }
+
+    @Test func anonymousSessionsAreCheckedByToken() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin)
+            let opened = try await api.visitorSession(inbox.id, ["name": "Grace"])
+            #expect(opened.status == .created)
+            #expect(opened["verified"] as? Bool == false)
+            let token = try #require(opened["visitor_token"] as? String)
+            let tokenHeader = HTTPField.Name("X-Visitor-Token")!
+            let current = try await api.call(.get, "/api/v1/widget/\(inbox.id)/session", headers: [tokenHeader: token])
+            #expect(current.status == .ok)
+            #expect(current["contact_id"] as? String == opened["contact_id"] as? String)
+            let wrong = try await api.call(.get, "/api/v1/widget/\(inbox.id)/session", headers: [tokenHeader: "nope"])
+            #expect(wrong.status == .unauthorized)
+            let other = try await api.webChatInbox(admin)
+            let elsewhere = try await api.call(.get, "/api/v1/widget/\(other.id)/session", headers: [tokenHeader: token])
+            #expect(elsewhere.status == .unauthorized, "a token works only in the inbox it was made for")
+            let badEmail = try await api.visitorSession(inbox.id, ["email": "not-an-email"])
+            #expect(badEmail.status == .unprocessableContent)
+            let malformed = try await api.call(.post, "/api/v1/widget/\(inbox.id)/sessions", body: "{oops")
+            #expect(malformed.status == .badRequest)
+        }
+    }
+
+    @Test func verifiedIdentityNeedsTheRightHash() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin, settings: ["require_identity_verification": true])
+            let good = IdentityVerifier.hash(identifier: "user-42", secret: inbox.secret)
+
+            let missing = try await api.visitorSession(inbox.id, [:])
+            #expect(missing.status == .unauthorized)
+            let noHash = try await api.visitorSession(inbox.id, ["identifier": "user-42"])
+            #expect(noHash.status == .unauthorized)
+            let bad = try await api.visitorSession(inbox.id, ["identifier": "user-42", "identifier_hash": String(repeating: "0", count: 64)])
+            #expect(bad.status == .unauthorized)
+            #expect(bad.errorCode == "unauthorized")
+            let otherUser = try await api.visitorSession(inbox.id, ["identifier": "user-43", "identifier_hash": good])
+            #expect(otherUser.status == .unauthorized, "a hash proves one identifier only")
+
+            let first = try await api.visitorSession(inbox.id, ["identifier": "user-42", "identifier_hash": good.uppercased()])
+            #expect(first.status == .created)
+            #expect(first["verified"] as? Bool == true)
+            let again = try await api.visitorSession(inbox.id, ["identifier": "user-42", "identifier_hash": good])
+            #expect(again["contact_id"] as? String == first["contact_id"] as? String, "the same customer on another device")
+        }
+    }
+
+    @Test func anIdentifierWithoutHashIsAnonymousWhereVerificationIsOptional() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin)
+            let first = try await api.visitorSession(inbox.id, ["identifier": "user-42"])
+            let second = try await api.visitorSession(inbox.id, ["identifier": "user-42"])
+            #expect(first["verified"] as? Bool == false)
+            #expect(first["contact_id"] as? String != second["contact_id"] as? String, "an unsigned identifier claims nothing")
+        }
+    }
+
+    @Test func sessionsPerAddressAreRateLimited() async throws {
+        try await TestAPI.run({ $0.widgetLimits.sessionsPerIP = .init(rate: 0.001, burst: 2) }) { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin)
+            #expect(try await api.visitorSession(inbox.id).status == .created)
+            #expect(try await api.visitorSession(inbox.id).status == .created)
+            let third = try await api.visitorSession(inbox.id)
+            #expect(third.status == .tooManyRequests)
+            #expect(third.errorCode == "rate_limited")
+        }
+    }
+
+    @Test func widgetScriptIsServed() async throws {
+        try await TestAPI.run { api in
+            let script = try await api.call(.get, "/widget.js")
+            #expect(script.status == .ok)
+            #expect(script.headers[.contentType]?.hasPrefix("application/javascript") == true)
+            #expect(script.text.contains("api/v1/widget/"))
+        }
+    }
+
+    @Test func onlyAdminsChangeInboxMembers() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin)
+            let agent = try await api.agentToken(admin: admin)
+            let set = try await api.call(.put, "/api/v1/inboxes/\(inbox.id)/members", token: admin, json: ["agent_ids": [agent.id]])
+            #expect(set.status == .ok)
+            #expect(set["agent_ids"] as? [String] == [agent.id])
+            let listed = try await api.call(.get, "/api/v1/inboxes/\(inbox.id)/members", token: agent.token)
+            #expect(listed["agent_ids"] as? [String] == [agent.id])
+            let forbidden = try await api.call(.put, "/api/v1/inboxes/\(inbox.id)/members", token: agent.token, json: ["agent_ids": []])
+            #expect(forbidden.status == .forbidden)
+            let ghost = try await api.call(.put, "/api/v1/inboxes/\(inbox.id)/members", token: admin, json: ["agent_ids": ["ghost"]])
+            #expect(ghost.status == .notFound)
+            let noInbox = try await api.call(.get, "/api/v1/inboxes/nope/members", token: admin)
+            #expect(noInbox.status == .notFound)
+        }
+    }
+}
