@@ -19,6 +19,10 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level = .info
     /// A private in-memory database: for tests.
     public var inMemoryDatabase = false
+    /// Size limit and allowed types of uploaded files.
+    public var attachmentPolicy = AttachmentPolicy()
+    /// Where uploaded files are kept; nil means `attachments/` in ``dataDirectory``.
+    public var attachmentDirectory: String?
     /// Rate and size limits of the web-chat widget.
     public var widgetLimits = WidgetLimits()
     /// An admin to create at start when the installation has none (unattended deployments, tests).
@@ -46,7 +50,14 @@ public struct AppConfig: Sendable {
         config.port = 0
         config.bcryptCost = 4
         config.logLevel = .warning
+        config.attachmentDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("switchboard-test-attachments-\(UUID().uuidString)").path
         return config
+    }
+
+    var resolvedAttachmentDirectory: URL {
+        URL(fileURLWithPath: attachmentDirectory ?? (dataDirectory as NSString).appendingPathComponent("attachments"),
+            isDirectory: true)
     }
 
     var resolvedPublicURL: String { publicURL ?? "http://\(host):\(port)" }

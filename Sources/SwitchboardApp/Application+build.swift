@@ -81,6 +81,8 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         realtime: RealtimeService(storage: storage, events: events, signals: signals, presence: presence),
         widget: WidgetService(storage: storage, events: events, signals: signals, hub: hub, presence: presence,
                               limits: config.widgetLimits, logger: logger),
+        attachments: AttachmentService(storage: storage, files: AttachmentFiles(directory: config.resolvedAttachmentDirectory),
+                                       policy: config.attachmentPolicy),
         metrics: metrics,
         bodyLimit: config.bodyLimit)
     return (try buildRouter(deps), [hub])

@@ -12,18 +12,20 @@ public struct APIDependencies: Sendable {
     public let conversations: ConversationService
     public let realtime: RealtimeService
     public let widget: WidgetService
+    public let attachments: AttachmentService
     public let metrics: PrometheusCollectorRegistry
     /// Largest accepted request body in bytes.
     public let bodyLimit: Int
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
-                realtime: RealtimeService, widget: WidgetService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
+                realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
         self.conversations = conversations
         self.realtime = realtime
         self.widget = widget
+        self.attachments = attachments
         self.metrics = metrics
         self.bodyLimit = bodyLimit
     }
@@ -35,7 +37,7 @@ public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestCont
     router.addMiddleware {
         ErrorMiddleware()
         MetricsMiddleware()
-        RequestLimitMiddleware(bodyLimit: deps.bodyLimit)
+        RequestLimitMiddleware(bodyLimit: deps.bodyLimit, uploadLimit: deps.attachments.policy.maxSize)
     }
     let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
     router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI).endpoints)
@@ -47,11 +49,12 @@ public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestCont
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(inboxes.inboundEndpoints)
     api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations).endpoints)
-    api.addRoutes(WidgetController(widget: deps.widget).endpoints)
+    api.addRoutes(WidgetController(widget: deps.widget, attachments: deps.attachments).endpoints)
     let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
     agents.addRoutes(auth.endpoints)
     agents.addRoutes(inboxes.endpoints)
     agents.addRoutes(ConversationController(conversations: deps.conversations).endpoints)
     agents.addRoutes(ContactController(conversations: deps.conversations).endpoints)
+    agents.addRoutes(AttachmentController(attachments: deps.attachments).endpoints)
     return router
 }

@@ -187,6 +187,24 @@ extension SQLiteStorage {
                 CREATE INDEX inbox_members_by_agent ON inbox_members(workspace_id, agent_id);
                 """)
         }
+        migrator.registerMigration("v3-attachments") { db in
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+                CREATE TABLE attachments (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    filename TEXT NOT NULL,
+                    uploader_kind TEXT NOT NULL,
+                    uploader_id TEXT,
+                    message_id TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX attachments_by_message ON attachments(workspace_id, message_id);
+                """)
+        }
         return migrator
     }
 }

@@ -11,6 +11,14 @@ enum Validate {
         }
     }
 
+    /// A message needs text, files, or both; text has a length limit either way.
+    static func messageBody(_ content: String, attachments: [AttachmentID], max: Int) throws(ServiceError) {
+        guard attachments.count <= 10 else {
+            throw .invalidField(field: "attachment_ids", message: "A message may carry at most 10 attachments.")
+        }
+        if attachments.isEmpty || !content.isEmpty { try text(content, field: "content", max: max) }
+    }
+
     static func email(_ value: String, field: String = "email") throws(ServiceError) {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),

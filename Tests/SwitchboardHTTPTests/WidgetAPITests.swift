@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import SwitchboardApp
 import SwitchboardServices
 import Testing
@@ -144,6 +146,90 @@ struct WidgetAPITests {
             #expect(ghost.status == .notFound)
             let noInbox = try await api.call(.get, "/api/v1/inboxes/nope/members", token: admin)
             #expect(noInbox.status == .notFound)
+        }
+    }
+}
+
+@Suite("Attachments")
+struct AttachmentAPITests {
+    static let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Data(repeating: 7, count: 100)
+
+    static func upload(_ api: TestAPI, _ path: String, _ data: Data, type: String, headers: HTTPFields = [:]) async throws -> TestAPI.Reply {
+        var headers = headers
+        headers[.contentType] = type
+        return try await api.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) { response in
+            TestAPI.Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+        }
+    }
+
+    @Test func visitorFilesReachTheirConversationAndNobodyElse() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let inbox = try await api.webChatInbox(admin)
+            let token = try #require(try await api.visitorSession(inbox.id)["visitor_token"] as? String)
+            let stranger = try #require(try await api.visitorSession(inbox.id)["visitor_token"] as? String)
+            let visitorHeader: HTTPFields = [HTTPField.Name("X-Visitor-Token")!: token]
+
+            let refused = try await Self.upload(api, "/api/v1/widget/\(inbox.id)/attachments", Data("MZ".utf8),
+                                                type: "application/x-msdownload", headers: visitorHeader)
+            #expect(refused.status == .unprocessableContent)
+            let anonymous = try await Self.upload(api, "/api/v1/widget/\(inbox.id)/attachments", Self.png, type: "image/png")
+            #expect(anonymous.status == .unauthorized)
+
+            let uploaded = try await Self.upload(api, "/api/v1/widget/\(inbox.id)/attachments?filename=../../etc/shot.png",
+                                                 Self.png, type: "image/png", headers: visitorHeader)
+            #expect(uploaded.status == .created)
+            #expect(uploaded["filename"] as? String == "shot.png", "no path survives in a file name")
+            #expect(uploaded["size"] as? Int == Self.png.count)
+            let id = try #require(uploaded["id"] as? String)
+
+            let own = try await api.call(.get, "/api/v1/widget/\(inbox.id)/attachments/\(id)?visitor_token=\(token)")
+            #expect(own.status == .ok)
+            #expect(own.headers[.contentType] == "image/png")
+            #expect(own.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            let other = try await api.call(.get, "/api/v1/widget/\(inbox.id)/attachments/\(id)?visitor_token=\(stranger)")
+            #expect(other.status == .notFound, "another visitor cannot open it")
+            let agent = try await api.call(.get, "/api/v1/attachments/\(id)", token: admin)
+            #expect(agent.status == .ok)
+            #expect(agent.headers[.contentLength] == String(Self.png.count))
+            #expect(agent.headers[.contentDisposition]?.hasPrefix("inline;") == true)
+            let noAuth = try await api.call(.get, "/api/v1/attachments/\(id)")
+            #expect(noAuth.status == .unauthorized)
+        }
+    }
+
+    @Test func agentsReplyWithFilesTheCustomerCanOpen() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let shop = try await api.apiInbox(admin)
+            let incoming = try await api.postIncoming(inbox: shop, externalID: "m1")
+            let conversation = try #require(incoming["conversation_id"] as? String)
+            let file = try await Self.upload(api, "/api/v1/attachments?filename=invoice.pdf", Data("%PDF-1.4 test".utf8),
+                                             type: "application/pdf", headers: [.authorization: "Bearer \(admin)"])
+            #expect(file.status == .created)
+            let id = try #require(file["id"] as? String)
+            let reply = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                           json: ["content": "", "attachments": [id]])
+            #expect(reply.status == .created)
+            let attached = (reply["attachments"] as? [[String: Any]]) ?? []
+            #expect(attached.map { $0["filename"] as? String } == ["invoice.pdf"])
+            let again = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                           json: ["content": "once more", "attachments": [id]])
+            #expect(again.status == .notFound, "a file is claimed by one message only")
+            let empty = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin, json: ["content": ""])
+            #expect(empty.status == .unprocessableContent)
+            let download = try await api.call(.get, "/api/v1/attachments/\(id)", token: admin)
+            #expect(download.headers[.contentDisposition]?.hasPrefix("attachment;") == true, "PDFs download instead of rendering")
+        }
+    }
+
+    @Test func oversizedUploadsAreRefused() async throws {
+        try await TestAPI.run({ $0.attachmentPolicy.maxSize = 64 }) { api in
+            let admin = try await api.login()
+            let big = try await Self.upload(api, "/api/v1/attachments", Self.png, type: "image/png",
+                                            headers: [.authorization: "Bearer \(admin)"])
+            #expect(big.status == .contentTooLarge)
+            #expect(big.errorCode == "payload_too_large")
         }
     }
 }

@@ -10,14 +10,16 @@ public struct Message: Sendable, Hashable, Codable {
     /// A private note: seen by agents only, never sent to the customer.
     public let isPrivate: Bool
     public let content: String
+    /// Files sent with the message (may be the whole message, with empty `content`).
+    public let attachments: [Attachment]
     public var status: DeliveryStatus
     /// The provider's id for the message, used to drop redeliveries.
     public let externalID: String?
     public let createdAt: Date
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
-                sender: MessageSender, isPrivate: Bool, content: String, status: DeliveryStatus,
-                externalID: String?, createdAt: Date) {
+                sender: MessageSender, isPrivate: Bool, content: String, attachments: [Attachment] = [],
+                status: DeliveryStatus, externalID: String?, createdAt: Date) {
         self.id = id
         self.workspaceID = workspaceID
         self.conversationID = conversationID
@@ -25,6 +27,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.sender = sender
         self.isPrivate = isPrivate
         self.content = content
+        self.attachments = attachments
         self.status = status
         self.externalID = externalID
         self.createdAt = createdAt

@@ -63,11 +63,9 @@ struct ConversationController {
     func reply(request: Request, context: AppRequestContext) async throws -> EditedResponse<MessageResponse> {
         let actor = try context.requireAgent()
         let body = try await request.decodeJSON(ReplyRequest.self, context: context)
-        if let attachments = body.attachments, !attachments.isEmpty {
-            throw APIError.validation("attachments are not accepted on this endpoint yet; send the text alone.")
-        }
-        let message = try await conversations.reply(to: try id(context), by: actor, content: body.content,
-                                                    isPrivate: body.private ?? false)
+        let message = try await conversations.reply(
+            to: try id(context), by: actor, content: body.content ?? "", isPrivate: body.private ?? false,
+            attachments: (body.attachments ?? []).map { AttachmentID($0) })
         return EditedResponse(status: .created, response: MessageResponse(message))
     }
 

@@ -101,8 +101,7 @@ struct MessageResponse: ResponseEncodable, Sendable {
     let sender: Sender
     let `private`: Bool
     let content: String
-    /// Files arrive with the live-chat work; the key is here so clients can rely on it.
-    let attachments: [String]
+    let attachments: [AttachmentResponse]
     let status: DeliveryStatus
     let createdAt: Date
 
@@ -119,7 +118,7 @@ struct MessageResponse: ResponseEncodable, Sendable {
         sender = Sender(type: m.sender.kind, id: OrNull(m.sender.id))
         `private` = m.isPrivate
         content = m.content
-        attachments = []
+        attachments = m.attachments.map(AttachmentResponse.init)
         status = m.status
         createdAt = m.createdAt
     }

@@ -75,10 +75,11 @@ struct IncomingRequest: Decodable {
     }
 }
 
+/// A reply or note: text, attachment ids from `POST /api/v1/attachments`, or both.
 struct ReplyRequest: Decodable {
-    let content: String
+    let content: String?
     let `private`: Bool?
-    let attachments: [JSONValue]?
+    let attachments: [String]?
 }
 
 /// A PATCH body. For `assignee_id` and `team_id`, an explicit `null` unassigns and a missing key

@@ -45,6 +45,20 @@ public enum OpenAPIDocument {
                   auth: .visitorToken, request: nil, responses: [200: "VisitorProfile"]),
         Operation(method: "options", path: "/api/v1/widget/{inbox_id}/session", summary: "CORS preflight", auth: .none,
                   request: nil, responses: [204: nil]),
+        Operation(method: "post", path: "/api/v1/widget/{inbox_id}/attachments",
+                  summary: "Web chat: upload a file (raw body, Content-Type, ?filename=); the next message claims it by id",
+                  auth: .visitorToken, request: nil, responses: [201: "Attachment", 413: "Error", 422: "Error", 429: "Error"],
+                  query: ["filename"]),
+        Operation(method: "options", path: "/api/v1/widget/{inbox_id}/attachments", summary: "CORS preflight", auth: .none,
+                  request: nil, responses: [204: nil]),
+        Operation(method: "get", path: "/api/v1/widget/{inbox_id}/attachments/{attachment_id}",
+                  summary: "Web chat: a file of the visitor's own conversation", auth: .none, request: nil,
+                  responses: [200: nil, 401: "Error", 404: "Error"], query: ["visitor_token"]),
+        Operation(method: "post", path: "/api/v1/attachments",
+                  summary: "Upload a file (raw body, Content-Type, ?filename=) to send with a reply", auth: .agent,
+                  request: nil, responses: [201: "Attachment", 413: "Error", 422: "Error"], query: ["filename"]),
+        Operation(method: "get", path: "/api/v1/attachments/{attachment_id}", summary: "Download a file", auth: .agent,
+                  request: nil, responses: [200: nil, 404: "Error"]),
         Operation(method: "get", path: "/api/v1/widget/{inbox_id}/ws",
                   summary: "WebSocket upgrade: a visitor's chat; hello, message, ack, typing, presence, error frames",
                   auth: .none, request: nil, responses: [101: nil, 401: "Error"], query: ["visitor_token"]),
@@ -171,6 +185,7 @@ enum HTTPStatusText {
         case 403: "Not allowed"
         case 404: "Not found"
         case 409: "Conflict"
+        case 413: "Body too large"
         case 422: "Invalid body"
         case 429: "Too many requests"
         default: "Status \(status)"

@@ -39,6 +39,8 @@ enum OpenAPISchemas {
                              "webhook_url": string, "inbound_token": string, "hmac_secret": string, "created_at": time],
                             required: ["id", "name", "channel", "settings"]),
             "InboxList": list("Inbox"),
+            "Attachment": object(["id": string, "filename": string, "content_type": string, "size": integer],
+                                 required: ["id", "filename", "content_type", "size"]),
             "InboxMembers": object(["agent_ids": ["type": "array", "items": string]], required: ["agent_ids"]),
             "WidgetConfig": object([
                 "inbox_id": string, "name": string, "greeting": nullableString, "pre_chat_form": boolean,
@@ -78,12 +80,13 @@ enum OpenAPISchemas {
             "Message": object([
                 "id": string, "conversation_id": string, "direction": enumeration(["in", "out"]),
                 "sender": object(["type": enumeration(["contact", "agent", "bot", "system"]), "id": nullableString]),
-                "private": boolean, "content": string, "attachments": ["type": "array"],
+                "private": boolean, "content": string, "attachments": ["type": "array", "items": OpenAPIDocument.ref("Attachment")],
                 "status": enumeration(["queued", "sent", "delivered", "read", "failed"]), "created_at": time,
             ], required: ["id", "conversation_id", "direction", "sender", "private", "content", "status"]),
             "MessageList": list("Message"),
-            "ReplyRequest": object(["content": string, "private": boolean, "attachments": ["type": "array", "maxItems": 0]],
-                                   required: ["content"]),
+            // content may be empty when attachments (ids from POST /api/v1/attachments) carry the message.
+            "ReplyRequest": object(["content": string, "private": boolean,
+                                    "attachments": ["type": "array", "items": string, "maxItems": 10]]),
             "Contact": object([
                 "id": string, "name": string, "emails": ["type": "array", "items": string],
                 "phones": ["type": "array", "items": string],

@@ -9,7 +9,7 @@
  *
  * No dependencies and no build step. Everything lives in an open Shadow DOM so the host page's CSS
  * cannot reach it, and all visitor/agent text goes through textContent / text nodes, never HTML.
- * The only requests go to the server this script was loaded from (protocol: docs/widget-protocol).
+ * The only requests go to the server this script was loaded from (/api/v1/widget/{inbox}/...).
  *
  * Stable hooks for tests (data-testid): switchboard-launcher, -unread, -panel, -title, -greeting,
  * -status (data-online), -close, -connection, -notice, -prechat, -prechat-name, -prechat-email,
@@ -36,7 +36,7 @@
   const MAX_FRAME_BYTES = 16 * 1024; // the server closes the socket on bigger frames
   const TYPING_EVERY_MS = 2000;
   const TYPING_IDLE_MS = 3000;
-  const ACK_TIMEOUT_MS = 15000;
+  const ACK_TIMEOUT_MS = 15000;     // no ack, no hello, no HTTP answer: the connection is dead
 
   // --- storage: localStorage of the host page, with an in-memory fallback when it is blocked -------
   const PREFIX = `switchboard:${INBOX}:`;
@@ -47,12 +47,14 @@
     del(k) { try { localStorage.removeItem(PREFIX + k); } catch { delete memory[k]; } },
   };
 
+  // Strings throughout: a numeric user id must compare equal to the one stored last time.
   const settings = window.SwitchboardSettings || {};
+  const firstString = (...values) => { const v = values.find((x) => x != null && x !== ''); return v == null ? null : String(v); };
   const identity = {
-    identifier: settings.identifier || script.dataset.identifier || null,
-    identifier_hash: settings.identifier_hash || script.dataset.identifierHash || null,
-    name: settings.name || null,
-    email: settings.email || null,
+    identifier: firstString(settings.identifier, script.dataset.identifier),
+    identifier_hash: firstString(settings.identifier_hash, script.dataset.identifierHash),
+    name: firstString(settings.name),
+    email: firstString(settings.email),
   };
 
   const state = {
@@ -498,12 +500,19 @@
 
   // --- session and socket ----------------------------------------------------------------------
   async function api(method, path, body, headers) {
-    const init = { method, headers: { ...headers }, mode: 'cors', credentials: 'omit', cache: 'no-store' };
+    // A request that never answers must not stall the reconnect loop: give up after a while.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), ACK_TIMEOUT_MS);
+    const init = { method, headers: { ...headers }, mode: 'cors', credentials: 'omit', cache: 'no-store', signal: abort.signal };
     if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
-    const res = await fetch(API + path, init);
-    let data = null;
-    try { data = await res.json(); } catch { /* empty or not JSON */ }
-    return { status: res.status, data };
+    try {
+      const res = await fetch(API + path, init);
+      let data = null;
+      try { data = await res.json(); } catch { /* empty or not JSON */ }
+      return { status: res.status, data };
+    } finally {
+      clearTimeout(timer);
+    }
   }
   const errorText = (r) => (r.data && r.data.error && r.data.error.message) || `HTTP ${r.status}`;
   function setToken(token) {
@@ -583,6 +592,8 @@
     if (!ui.connection.textContent) setConnection('Connecting…');
     ws.onmessage = (e) => { if (state.ws === ws && typeof e.data === 'string') onFrame(e.data); };
     ws.onclose = () => socketLost(ws, false);
+    // A connection attempt into a black hole can take minutes to fail on its own.
+    setTimeout(() => { if (state.ws === ws && !state.hello) socketLost(ws, true); }, ACK_TIMEOUT_MS);
   }
   // The socket closed, or (stale) is given up on: forget it at once and schedule the next one.
   function socketLost(ws, stale) {
@@ -653,6 +664,9 @@
     if (state.token || state.wantSession) connect();
     // Back online after a network drop: try now instead of waiting out the backoff.
     window.addEventListener('online', () => { if (!state.ws) { state.attempt = 0; connect(); } });
+    // Tabs of the same site share the outbox: adopt another tab's write so ours never drops its entries
+    // (both tabs may then send an entry; the server makes the repeated client_id harmless).
+    window.addEventListener('storage', (e) => { if (e.key === PREFIX + 'outbox') state.outbox = loadOutbox(); });
   }
   boot();
 })();

@@ -22,11 +22,12 @@ struct VisitorMessage: Encodable, Sendable {
     let direction: MessageDirection
     let sender: Sender
     let content: String
+    let attachments: [AttachmentResponse]
     let createdAt: Date
     let clientID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, direction, sender, content
+        case id, direction, sender, content, attachments
         case conversationID = "conversation_id"
         case createdAt = "created_at"
         case clientID = "client_id"
@@ -39,6 +40,7 @@ struct VisitorMessage: Encodable, Sendable {
         try container.encode(direction, forKey: .direction)
         try container.encode(sender, forKey: .sender)
         try container.encode(content, forKey: .content)
+        try container.encode(attachments, forKey: .attachments)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(clientID, forKey: .clientID)
     }
@@ -49,6 +51,7 @@ struct VisitorMessage: Encodable, Sendable {
         direction = message.direction
         sender = Sender(type: message.sender.kind, name: senderName)
         content = message.content
+        attachments = message.attachments.map(AttachmentResponse.init)
         createdAt = message.createdAt
         self.clientID = clientID
     }
@@ -108,15 +111,18 @@ enum VisitorFrame: Encodable, Sendable {
     }
 }
 
-/// A frame a visitor sends: `{"type": "message", "content", "client_id"}` or `{"type": "typing", "typing"}`.
+/// A frame a visitor sends: `{"type": "message", "content", "client_id", "attachment_ids"?}` or
+/// `{"type": "typing", "typing"}`.
 struct VisitorInbound: Decodable {
     let type: String
     let content: String?
     let clientID: String?
+    let attachmentIDs: [String]?
     let typing: Bool?
 
     enum CodingKeys: String, CodingKey {
         case type, content, typing
         case clientID = "client_id"
+        case attachmentIDs = "attachment_ids"
     }
 }

@@ -12,6 +12,7 @@ import SwitchboardServices
 /// leave in one order from one writer. A visitor's message is acknowledged only after it committed.
 struct VisitorSocket {
     let widget: WidgetService
+    let logger: Logger
 
     @Sendable func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                        context: WebSocketRouterContext<AppRequestContext>) async throws {
@@ -63,21 +64,19 @@ struct VisitorSocket {
         }
         switch frame.type {
         case "message":
-            guard let clientID = frame.clientID, let content = frame.content else {
+            guard let clientID = frame.clientID, frame.content != nil || frame.attachmentIDs?.isEmpty == false else {
                 connection.send(.refused(code: "validation_failed", message: "A message needs content and client_id.",
                                          clientID: frame.clientID))
                 return nil
             }
             do {
-                let message = try await widget.send(content, clientID: clientID, from: session, address: address)
+                let message = try await widget.send(frame.content ?? "", attachments: (frame.attachmentIDs ?? []).map { AttachmentID($0) },
+                                                    clientID: clientID, from: session, address: address)
                 connection.send(.acknowledged(clientID: clientID, message: message))
                 return message.conversationID
-            } catch let error as ServiceError {
-                let (code, text) = Self.describe(error)
-                connection.send(.refused(code: code, message: text, clientID: clientID))
             } catch {
-                connection.send(.refused(code: "internal_error", message: "The message was not stored; send it again.",
-                                         clientID: clientID))
+                let refused = ErrorMiddleware.apiError(for: error, logger: logger)
+                connection.send(.refused(code: refused.code, message: refused.message, clientID: clientID))
             }
         case "typing":
             widget.typing(frame.typing ?? true, in: conversation, from: session)
@@ -101,15 +100,5 @@ struct VisitorSocket {
     private func visitorMessage(_ message: Message, _ session: VisitorSession) async -> VisitorMessage {
         VisitorMessage(message, senderName: await widget.senderName(of: message, in: session.workspaceID),
                        clientID: WidgetService.clientID(of: message, in: session))
-    }
-
-    private static func describe(_ error: ServiceError) -> (code: String, message: String) {
-        switch error {
-        case .rateLimited(let message): ("rate_limited", message)
-        case .invalidField(_, let message): ("validation_failed", message)
-        case .unauthenticated(let message): ("unauthorized", message)
-        case .forbidden(let message): ("forbidden", message)
-        case .notFound(let what): ("not_found", "No such \(what).")
-        }
     }
 }

@@ -11,6 +11,7 @@ import SwitchboardServices
 /// visitor's socket. Called from the business's site, so every answer carries CORS headers.
 struct WidgetController {
     let widget: WidgetService
+    let attachments: AttachmentService
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -21,8 +22,11 @@ struct WidgetController {
             .on("config", method: .options, use: preflight)
             .on("sessions", method: .options, use: preflight)
             .on("session", method: .options, use: preflight)
+            .post("attachments", use: upload)
+            .on("attachments", method: .options, use: preflight)
+            .get("attachments/:attachment_id", use: download)
         routes.group("widget/:inbox_id").add(middleware: Admission(widget: widget))
-            .ws("ws", onUpgrade: VisitorSocket(widget: widget).run)
+            .ws("ws", onUpgrade: VisitorSocket(widget: widget, logger: Logger(label: "switchboard.widget")).run)
         return routes
     }
 
@@ -44,6 +48,26 @@ struct WidgetController {
         let token = request.headers[HTTPField.Name("X-Visitor-Token")!] ?? ""
         let session = try await widget.session(token: token, inbox: try inboxID(context))
         return VisitorProfileResponse(contactID: session.contactID.rawValue, verified: session.isVerified)
+    }
+
+    /// A visitor's upload (the raw file as the body, `?filename=`); their next message claims it.
+    func upload(request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
+        let session = try await widget.session(token: request.headers[HTTPField.Name("X-Visitor-Token")!] ?? "",
+                                               inbox: try inboxID(context))
+        guard widget.allowUpload(from: session, address: context.remoteAddress) else {
+            throw ServiceError.rateLimited("You are sending files too fast; wait a moment.")
+        }
+        let upload = try await AttachmentUpload(request, limit: attachments.policy.maxSize)
+        let attachment = try await attachments.upload(upload.data, contentType: upload.contentType, filename: upload.filename,
+                                                      in: session.workspaceID, by: .contact(session.contactID))
+        return EditedResponse(status: .created, response: AttachmentResponse(attachment))
+    }
+
+    /// A file the visitor may see; the token is in the query so an `<img src>` can carry it.
+    func download(request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try await widget.session(token: request.queryString("visitor_token") ?? "", inbox: try inboxID(context))
+        let id = AttachmentID(try context.parameters.require("attachment_id"))
+        return AttachmentUpload.response(for: try await attachments.open(id, for: session))
     }
 
     func preflight(request: Request, context: AppRequestContext) async throws -> Response {

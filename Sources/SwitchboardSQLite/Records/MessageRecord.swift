@@ -14,6 +14,8 @@ struct MessageRecord: SnakeCaseRecord {
     var senderId: String?
     var `private`: Bool
     var content: String
+    /// The message's attachments as JSON (their records, kept with the row so pages read one table).
+    var attachments: String
     var status: String
     var externalId: String?
     var createdAt: Int64
@@ -29,12 +31,13 @@ struct MessageRecord: SnakeCaseRecord {
         senderId = row["sender_id"]
         `private` = row["private"]
         content = row["content"]
+        attachments = row["attachments"] ?? "[]"
         status = row["status"]
         externalId = row["external_id"]
         createdAt = row["created_at"]
     }
 
-    init(_ m: Message, inboxID: InboxID) {
+    init(_ m: Message, inboxID: InboxID) throws {
         id = m.id.rawValue
         workspaceId = m.workspaceID.rawValue
         conversationId = m.conversationID.rawValue
@@ -44,6 +47,7 @@ struct MessageRecord: SnakeCaseRecord {
         senderId = m.sender.id
         `private` = m.isPrivate
         content = m.content
+        attachments = m.attachments.isEmpty ? "[]" : try JSONColumn.encode(m.attachments)
         status = m.status.rawValue
         externalId = m.externalID
         createdAt = Timestamp.milliseconds(m.createdAt)
@@ -53,7 +57,9 @@ struct MessageRecord: SnakeCaseRecord {
         Message(id: MessageID(id), workspaceID: WorkspaceID(workspaceId), conversationID: ConversationID(conversationId),
                 direction: MessageDirection(rawValue: direction) ?? .incoming,
                 sender: MessageSender(kind: MessageSender.Kind(rawValue: senderKind) ?? .system, id: senderId),
-                isPrivate: `private`, content: content, status: DeliveryStatus(rawValue: status) ?? .sent,
+                isPrivate: `private`, content: content,
+                attachments: attachments == "[]" ? [] : (try? JSONColumn.decode([Attachment].self, from: attachments)) ?? [],
+                status: DeliveryStatus(rawValue: status) ?? .sent,
                 externalID: externalId, createdAt: Timestamp.date(createdAt))
     }
 
@@ -62,9 +68,9 @@ struct MessageRecord: SnakeCaseRecord {
     func insertRow(_ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id,
-                                  private, content, status, external_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  private, content, attachments, status, external_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [id, workspaceId, conversationId, inboxId, direction, senderKind, senderId,
-                                     `private`, content, status, externalId, createdAt])
+                                     `private`, content, attachments, status, externalId, createdAt])
     }
 }

@@ -40,10 +40,13 @@ struct IngestTransaction {
         let (active, isNew) = try activeConversation(of: contactID, in: inbox, now: now)
         var conversation = active
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
+        let id = MessageID.generate()
+        let attachments = incoming.attachmentIDs.isEmpty ? [] : try AttachmentRows.claim(
+            incoming.attachmentIDs, for: id, by: .contact(contactID), workspace: workspace, in: db)
         let message = Message(
-            id: .generate(), workspaceID: workspace, conversationID: conversation.id, direction: .incoming,
-            sender: .contact(contactID), isPrivate: false, content: incoming.content, status: .delivered,
-            externalID: incoming.externalID, createdAt: Timestamp.date(sentAt))
+            id: id, workspaceID: workspace, conversationID: conversation.id, direction: .incoming,
+            sender: .contact(contactID), isPrivate: false, content: incoming.content, attachments: attachments,
+            status: .delivered, externalID: incoming.externalID, createdAt: Timestamp.date(sentAt))
         try MessageRecord(message, inboxID: inbox.id).insertRow(db)
         let before = conversation
         conversation = conversation.receiving(message)

@@ -9,10 +9,13 @@ extension SQLiteWorkspace {
         return try await storage.write { db in
             let current = try Self.loadConversation(outgoing.conversationID, workspace: workspace, in: db)
             let now = Timestamp.now()
+            let id = MessageID.generate()
+            let attachments = try AttachmentRows.claim(outgoing.attachmentIDs, for: id, by: outgoing.sender,
+                                                       workspace: workspace, in: db)
             let message = Message(
-                id: .generate(), workspaceID: workspace, conversationID: current.id, direction: .outgoing,
+                id: id, workspaceID: workspace, conversationID: current.id, direction: .outgoing,
                 sender: outgoing.sender, isPrivate: outgoing.isPrivate, content: outgoing.content,
-                status: outgoing.status, externalID: nil, createdAt: Timestamp.date(now))
+                attachments: attachments, status: outgoing.status, externalID: nil, createdAt: Timestamp.date(now))
             try MessageRecord(message, inboxID: current.inboxID).insertRow(db)
             let conversation = current.sending(message)
             try ConversationRecord(conversation).updateRow(db)

@@ -36,12 +36,13 @@ public struct ConversationService: Sendable {
     }
 
     /// An agent's reply (`isPrivate == false`, delivered to the customer) or private note (agents only).
-    public func reply(to id: ConversationID, by actor: Agent, content: String, isPrivate: Bool) async throws -> Message {
-        try Validate.text(content, field: "content", max: IngestService.maxContentLength)
+    public func reply(to id: ConversationID, by actor: Agent, content: String, isPrivate: Bool,
+                      attachments: [AttachmentID] = []) async throws -> Message {
+        try Validate.messageBody(content, attachments: attachments, max: IngestService.maxContentLength)
         let conversation = try await self.conversation(id, for: actor).conversation
         let written = try await store(actor).appendOutgoing(OutgoingMessage(
             conversationID: id, sender: .agent(actor.id), content: content, isPrivate: isPrivate,
-            status: initialStatus(isPrivate: isPrivate, channel: conversation.channel)))
+            status: initialStatus(isPrivate: isPrivate, channel: conversation.channel), attachmentIDs: attachments))
         events.publish(written.events)
         logger.debug("agent message stored", metadata: [
             "conversation_id": "\(id)", "private": "\(isPrivate)", "agent_id": "\(actor.id)",

@@ -143,20 +143,26 @@ public struct WidgetService: Sendable {
 
     /// Stores a visitor's message and returns it once committed. The same `clientID` again returns
     /// the first message: that is what makes the widget's resend after a reconnect safe.
-    public func send(_ content: String, clientID: String, from session: VisitorSession, address: String?) async throws -> Message {
+    public func send(_ content: String, attachments: [AttachmentID] = [], clientID: String, from session: VisitorSession,
+                     address: String?) async throws -> Message {
         guard (1...64).contains(clientID.count) else {
             throw ServiceError.invalidField(field: "client_id", message: "client_id must be 1 to 64 characters.")
         }
-        try Validate.text(content, field: "content", max: limits.maxMessageLength)
+        try Validate.messageBody(content, attachments: attachments, max: limits.maxMessageLength)
         guard messagesPerVisitor.allow(session.externalID), messagesPerIP.allow(address ?? "unknown") else {
             throw ServiceError.rateLimited("You are sending messages too fast; wait a moment.")
         }
         let result = try await storage.workspace(session.workspaceID).appendIncoming(IncomingMessage(
             inboxID: session.inboxID, externalID: Self.externalID(clientID, of: session),
             contact: ContactDraft(externalID: session.externalID, name: nil, email: nil, phone: nil),
-            content: content, sentAt: nil))
+            content: content, sentAt: nil, attachmentIDs: attachments))
         events.publish(result.events)
         return result.message
+    }
+
+    /// Whether the visitor may upload another file now: uploads count against the message limits.
+    public func allowUpload(from session: VisitorSession, address: String?) -> Bool {
+        messagesPerVisitor.allow(session.externalID) && messagesPerIP.allow(address ?? "unknown")
     }
 
     /// Tells the agents that the visitor is (no longer) typing; extra signals are dropped.

@@ -5,9 +5,10 @@ public protocol ConversationStore: Sendable {
     /// Stores a customer's message: finds or creates the contact (by channel identity, then email),
     /// joins the contact's active conversation in the inbox or opens one, and appends the message.
     /// Idempotent on (inbox, external id): a redelivery returns the first result with `isDuplicate`.
-    /// Throws `.notFound` for an unknown inbox.
+    /// Throws `.notFound` for an unknown inbox, or an attachment that is not the sender's unclaimed upload.
     func appendIncoming(_ message: IncomingMessage) async throws -> IngestResult
-    /// Appends an agent's, bot's or the system's message. Throws `.notFound` for an unknown conversation.
+    /// Appends an agent's, bot's or the system's message. Throws `.notFound` for an unknown conversation,
+    /// or an attachment that is not the sender's unclaimed upload.
     func appendOutgoing(_ message: OutgoingMessage) async throws -> Written<ConversationMessage>
     func conversation(_ id: ConversationID) async throws -> ConversationSummary?
     /// Conversations matching `query`, most recent activity first. Throws `InvalidCursor`.

@@ -13,7 +13,7 @@ public protocol Storage: Sendable {
 
 /// All ports of one workspace.
 public protocol WorkspaceStorage: AgentStore, TeamStore, InboxStore, ConversationStore, ContactStore, SearchStore,
-    EventLogStore, VisitorStore, InboxMemberStore {}
+    EventLogStore, VisitorStore, InboxMemberStore, AttachmentStore {}
 
 /// Global look-ups, used before the workspace is known.
 public protocol DirectoryStore: Sendable {

@@ -10,13 +10,17 @@ public struct IncomingMessage: Sendable, Hashable {
     public let content: String
     /// When the customer sent it, if the channel says; the store's clock otherwise.
     public let sentAt: Date?
+    /// Files the sender uploaded before sending, claimed by this message.
+    public let attachmentIDs: [AttachmentID]
 
-    public init(inboxID: InboxID, externalID: String, contact: ContactDraft, content: String, sentAt: Date?) {
+    public init(inboxID: InboxID, externalID: String, contact: ContactDraft, content: String, sentAt: Date?,
+                attachmentIDs: [AttachmentID] = []) {
         self.inboxID = inboxID
         self.externalID = externalID
         self.contact = contact
         self.content = content
         self.sentAt = sentAt
+        self.attachmentIDs = attachmentIDs
     }
 }
 

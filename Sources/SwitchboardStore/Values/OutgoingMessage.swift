@@ -8,14 +8,17 @@ public struct OutgoingMessage: Sendable, Hashable {
     public let isPrivate: Bool
     /// The initial delivery status: `queued` when a channel still has to deliver it.
     public let status: DeliveryStatus
+    /// Files the sender uploaded before sending, claimed by this message.
+    public let attachmentIDs: [AttachmentID]
 
     public init(conversationID: ConversationID, sender: MessageSender, content: String, isPrivate: Bool,
-                status: DeliveryStatus) {
+                status: DeliveryStatus, attachmentIDs: [AttachmentID] = []) {
         self.conversationID = conversationID
         self.sender = sender
         self.content = content
         self.isPrivate = isPrivate
         self.status = status
+        self.attachmentIDs = attachmentIDs
     }
 }
 

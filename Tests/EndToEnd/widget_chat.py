@@ -1,0 +1,650 @@
+#!/usr/bin/env python3
+"""End-to-end check of the web chat widget in a real headless Chromium against a real `switchboard serve`.
+
+The widget is embedded with its one-line tag in a page served from another origin (like a customer's
+site, with hostile CSS), and driven through Playwright: greeting, sending with acknowledgement, the
+conversation over REST, agent replies, private notes never reaching the visitor, XSS payloads shown as
+text, typing both ways, the unread badge, history after a reload, a narrow mobile width, the pre-chat
+form, and unsent messages surviving a server restart and a closed tab (each stored exactly once).
+
+Usage: widget_chat.py [path/to/switchboard]   (default .build/debug/switchboard)
+Needs: pip install playwright websockets; Debian's chromium at /usr/bin/chromium (no `playwright install`).
+Screenshots go to $E2E_ARTIFACTS (default: a new temp dir). The server bundles widget.js at build time;
+SWITCHBOARD_WIDGET_JS=path makes the browser get /widget.js from that file instead (to try widget changes
+without rebuilding the server). Prints 'N passed, M failed' last and exits non-zero when anything failed.
+"""
+import contextlib
+import hashlib
+import hmac
+import html
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from playwright.sync_api import expect, sync_playwright
+from websockets.sync.client import connect as ws_connect
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(REPO, ".build", "debug", "switchboard")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ADMIN = {"email": "admin@example.com", "password": "change me please"}
+GREETING = "Hi! Ask us anything."
+TIMEOUT_MS = 10_000
+SERVER_BINARY = BINARY  # replaced by a private copy in main()
+results = {"passed": 0, "failed": 0}
+
+
+def check(name, condition, detail=""):
+    if condition:
+        results["passed"] += 1
+        print(f"ok   {name}", flush=True)
+    else:
+        results["failed"] += 1
+        print(f"FAIL {name} {detail}", flush=True)
+
+
+def expect_check(name, assertion):
+    """Runs a Playwright `expect` (bounded by its timeout) as one check."""
+    try:
+        assertion()
+        check(name, True)
+        return True
+    except Exception as error:  # noqa: BLE001 - an assertion or timeout is a failed check
+        check(name, False, str(error).splitlines()[0][:300] if str(error) else repr(error))
+        return False
+
+
+def snapshot_binary(binary, into):
+    """A private copy of the binary and its resource bundles (widget.js), so a rebuild during the run can
+    neither fail a restart (ETXTBSY) nor mix two server versions. Retried while the build is writing."""
+    for _ in range(10):
+        stamp = os.stat(binary).st_mtime_ns
+        target = tempfile.mkdtemp(prefix="bin-", dir=into)
+        shutil.copy2(binary, target)
+        for entry in os.listdir(os.path.dirname(binary)):
+            if entry.endswith(".resources"):
+                shutil.copytree(os.path.join(os.path.dirname(binary), entry), os.path.join(target, entry))
+        if os.stat(binary).st_mtime_ns == stamp:
+            return os.path.join(target, os.path.basename(binary))
+        time.sleep(2)
+    raise RuntimeError(f"{binary} kept changing while being copied")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`switchboard serve` on a loopback port with the admin from the environment; ready once /healthz answers."""
+
+    def __init__(self, data_dir, port=None, extra_args=(), timeout=30):
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.output = []
+        env = dict(os.environ, SWITCHBOARD_ADMIN_EMAIL=ADMIN["email"], SWITCHBOARD_ADMIN_PASSWORD=ADMIN["password"],
+                   SWITCHBOARD_ADMIN_NAME="Ada Admin")
+        self.process = subprocess.Popen(
+            [SERVER_BINARY, "serve", "--port", str(self.port), "--data-dir", data_dir, "--log-level", "warning",
+             *extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        # Keep reading the server's output so a full pipe can never block it.
+        threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}: {''.join(self.output)[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(f"server not healthy after {timeout} s: {''.join(self.output)[-2000:]}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def call(base, method, path, body=None, token=None, headers=None):
+    """(status, JSON or text body, response headers); never raises for HTTP errors."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, text, response_headers = response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        status, text, response_headers = error.code, error.read().decode(), error.headers
+    try:
+        return status, json.loads(text), response_headers
+    except ValueError:
+        return status, text, response_headers
+
+
+def is_error_body(body):
+    return isinstance(body, dict) and isinstance(body.get("error"), dict) and body["error"].get("code")
+
+
+def wait_for(predicate, timeout=10.0, interval=0.1):
+    """Polls predicate (exceptions count as 'not yet') until it returns something truthy or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:  # noqa: BLE001 - retried until the deadline
+            pass
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+class HostSite:
+    """The customer's site on its own origin: a page with the one-line embed tag and CSS that tries to
+    break anything it can reach (the widget's shadow DOM must keep it out)."""
+
+    def __init__(self, widget_base):
+        widget_base_ = widget_base
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                inbox = query.get("inbox", [""])[0]
+                # window.SwitchboardSettings, as a signed-in customer's page would set it (JSON, '<' escaped).
+                settings = query.get("settings", [""])[0]
+                settings_tag = (f"<script>window.SwitchboardSettings = {settings.replace('<', chr(92) + 'u003c')};</script>"
+                                if settings else "")
+                page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Acme Store</title>
+<style>
+  body {{ font-family: Georgia, serif; background: #fdf6e3; margin: 0; padding: 40px; }}
+  div, button, textarea, input, p, span, form {{ display: none !important; color: red !important; font-size: 40px !important; }}
+  * {{ box-sizing: content-box !important; }}
+</style></head>
+<body><main><h1>Acme Store</h1><h2>Spring sale: everything 20% off</h2></main>
+{settings_tag}
+<script src="{widget_base_}/widget.js" data-inbox="{html.escape(inbox)}" async></script>
+</body></html>"""
+                body = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, inbox, settings=None):
+        query = {"inbox": inbox, **({"settings": json.dumps(settings)} if settings is not None else {})}
+        return f"{self.origin}/?{urllib.parse.urlencode(query)}"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class AgentSocket:
+    """The agents' realtime socket, read on a thread into a list of frames."""
+
+    def __init__(self, base, token):
+        self.frames = []
+        self.lock = threading.Lock()
+        self.stack = contextlib.ExitStack()  # websockets >= 17.1 wants connect() used as a context manager
+        self.ws = self.stack.enter_context(ws_connect(
+            base.replace("http", "ws", 1) + f"/api/v1/realtime?token={token}", open_timeout=10, close_timeout=2))
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        try:
+            for text in self.ws:
+                with self.lock:
+                    self.frames.append(json.loads(text))
+        except Exception:  # noqa: BLE001 - the socket closed; the list keeps what arrived
+            pass
+
+    def wait(self, predicate, timeout=10.0):
+        def find():
+            with self.lock:
+                return next((f for f in self.frames if predicate(f)), None)
+        return wait_for(find, timeout)
+
+    def send(self, frame):
+        self.ws.send(json.dumps(frame))
+
+    def close(self):
+        try:
+            self.stack.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+MESSAGE = '[data-testid="switchboard-message"]'
+CONTENT = '[data-testid="switchboard-message-content"]'
+
+
+def message_contents(page):
+    """(direction, status, content) of every message the widget shows, in order."""
+    return page.locator(MESSAGE).evaluate_all(
+        """els => els.map(e => [e.dataset.direction, e.dataset.status,
+                                 e.querySelector('[data-testid="switchboard-message-content"]').textContent])""")
+
+
+def conversation_messages(base, token, conversation):
+    status, body, _ = call(base, "GET", f"/api/v1/conversations/{conversation}/messages?limit=100", token=token)
+    return body.get("items", []) if status == 200 and isinstance(body, dict) else []
+
+
+def main():
+    global SERVER_BINARY
+    work_dir = tempfile.mkdtemp(prefix="switchboard-widget-e2e-")
+    data_dir = os.path.join(work_dir, "data")
+    os.makedirs(data_dir)
+    artifacts = os.environ.get("E2E_ARTIFACTS") or tempfile.mkdtemp(prefix="switchboard-widget-artifacts-")
+    os.makedirs(artifacts, exist_ok=True)
+    server = site = agent = playwright = browser = page = None
+    page_errors, foreign_requests = [], []
+    try:
+        SERVER_BINARY = snapshot_binary(BINARY, work_dir)
+        server = Server(data_dir)
+        base = server.base
+        status, login, _ = call(base, "POST", "/api/v1/auth/login", ADMIN)
+        check("admin from the environment can log in", status == 200 and login.get("token"), login)
+        token = login["token"]
+        status, inbox, _ = call(base, "POST", "/api/v1/inboxes", {
+            "name": "Acme Support", "channel": "web_chat", "settings": {"greeting": GREETING, "pre_chat_form": False}},
+            token=token)
+        check("create web_chat inbox", status == 201 and inbox.get("id"), inbox)
+        inbox_id = inbox["id"]
+
+        # --- the server side the widget relies on -------------------------------------------------------
+        status, config, headers = call(base, "GET", f"/api/v1/widget/{inbox_id}/config")
+        check("widget config 200 with the greeting", status == 200 and config.get("greeting") == GREETING
+              and config.get("pre_chat_form") is False, config)
+        check("widget config allows any origin (CORS)", headers.get("Access-Control-Allow-Origin") == "*", dict(headers))
+        status, body, _ = call(base, "GET", "/api/v1/widget/nope/config")
+        check("unknown inbox config 404 with error body", status == 404 and is_error_body(body), body)
+        status, script, headers = call(base, "GET", "/widget.js")
+        check("GET /widget.js serves the widget", status == 200 and "window.Switchboard" in str(script)
+              and "javascript" in (headers.get("Content-Type") or ""), (status, headers.get("Content-Type")))
+
+        site = HostSite(base)
+        agent = AgentSocket(base, token)
+
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"], timeout=30_000)
+
+        def watch_requests(request):
+            if not request.url.startswith((site.origin, base, base.replace("http", "ws", 1), "data:")):
+                foreign_requests.append(request.url)
+
+        def new_context(**options):
+            context = browser.new_context(**options)
+            context.set_default_timeout(TIMEOUT_MS)
+            context.on("request", watch_requests)
+            if os.environ.get("SWITCHBOARD_WIDGET_JS"):
+                context.route(f"{base}/widget.js", lambda route: route.fulfill(
+                    path=os.environ["SWITCHBOARD_WIDGET_JS"], content_type="application/javascript",
+                    headers={"Access-Control-Allow-Origin": "*"}))
+            return context
+
+        context = new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(site.url(inbox_id))
+
+        launcher = page.get_by_test_id("switchboard-launcher")
+        panel = page.get_by_test_id("switchboard-panel")
+        badge = page.get_by_test_id("switchboard-unread")
+        expect_check("launcher shows despite the page's hostile CSS", lambda: expect(launcher).to_be_visible())
+        check("panel starts closed, no unread badge", panel.is_hidden() and badge.is_hidden())
+        launcher.click()
+        expect_check("launcher opens the panel", lambda: expect(panel).to_be_visible())
+        expect_check("greeting from the inbox settings", lambda: expect(page.get_by_test_id("switchboard-greeting")).to_have_text(GREETING))
+        expect_check("online status shown", lambda: expect(page.get_by_test_id("switchboard-status")).to_have_text(
+            re.compile(r"^(We're online|We'll reply as soon as we can)$")))
+
+        # --- the visitor writes (Shift+Enter is a newline, Enter sends) --------------------------------
+        first = "Hi there!\nMy order #1042 hasn't arrived."
+        box = page.get_by_test_id("switchboard-input")
+        box.click()
+        box.press_sequentially("Hi there!")
+        box.press("Shift+Enter")
+        box.press_sequentially("My order #1042 hasn't arrived.")
+        box.press("Enter")
+        own = page.locator(MESSAGE, has_text="My order #1042").first
+        expect_check("sent message shown on the right (direction in)", lambda: expect(own).to_have_attribute("data-direction", "in"))
+        expect_check("sent message acknowledged (no longer sending)", lambda: expect(own).to_have_attribute("data-status", "sent"))
+        check("composer cleared after Enter", box.input_value() == "", box.input_value())
+        check("multi-line content kept", own.locator(CONTENT).text_content() == first, own.locator(CONTENT).text_content())
+
+        listing = wait_for(lambda: (lambda r: r[0] == 200 and r[1].get("items") and r[1])(
+            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5)
+        items = listing.get("items", []) if listing else []
+        check("one conversation in the inbox", len(items) == 1, listing)
+        conversation = items[0]["id"] if items else ""
+        messages = conversation_messages(base, token, conversation)
+        check("the conversation holds the visitor's message",
+              [(m.get("direction"), m.get("content")) for m in messages] == [("in", first)], messages)
+        frame = agent.wait(lambda f: f.get("type") == "message.created" and f.get("data", {}).get("content") == first, 5)
+        check("agents' realtime socket got message.created", frame is not None)
+
+        # --- visitor typing reaches the agents: true while typing, false after 3 s idle --------------
+        box.press_sequentially("Also, ")
+        typing_on = agent.wait(lambda f: f.get("type") == "typing" and f.get("data", {}).get("typing") is True
+                               and f["data"].get("conversation_id") == conversation, 5)
+        check("visitor typing:true reaches the agent socket", typing_on is not None)
+        typing_off = agent.wait(lambda f: f.get("type") == "typing" and f.get("data", {}).get("typing") is False
+                                and f["data"].get("conversation_id") == conversation, 8)
+        check("visitor typing:false after 3 s idle", typing_off is not None)
+        box.fill("")
+
+        # --- agent reply, private note, XSS payload ---------------------------------------------------
+        reply = "Sorry about that! A new parcel leaves today."
+        status, posted, _ = call(base, "POST", f"/api/v1/conversations/{conversation}/messages", {"content": reply}, token=token)
+        check("agent reply 201", status == 201, posted)
+        agent_message = page.locator(MESSAGE, has_text="A new parcel leaves today").first
+        expect_check("agent reply arrives in the widget on the left (direction out)",
+                     lambda: expect(agent_message).to_have_attribute("data-direction", "out"))
+        own_box, agent_box = own.bounding_box() or {}, agent_message.bounding_box() or {}
+        check("visitor's message on the right, agent's on the left",
+              own_box.get("x", 0) + own_box.get("width", 0) > agent_box.get("x", 0) + agent_box.get("width", 0) + 20
+              and own_box.get("x", 0) > agent_box.get("x", 0), (own_box, agent_box))
+        sender = agent_message.get_by_test_id("switchboard-message-sender")
+        check("agent reply shows a sender name", sender.count() == 1 and (sender.text_content() or "").strip() != "",
+              sender.text_content() if sender.count() else "no sender element")
+
+        note = "INTERNAL: courier lost it, refund shipping"
+        status, posted, _ = call(base, "POST", f"/api/v1/conversations/{conversation}/messages",
+                                 {"content": note, "private": True}, token=token)
+        check("private note 201", status == 201 and posted.get("private") is True, posted)
+        xss = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>'
+        status, _, _ = call(base, "POST", f"/api/v1/conversations/{conversation}/messages", {"content": xss}, token=token)
+        xss_message = page.locator(MESSAGE, has_text="onerror").first
+        expect_check("HTML payload arrives", lambda: expect(xss_message).to_be_visible())
+        page.wait_for_timeout(500)  # would give an injected <img onerror> time to fire
+        check("HTML payload rendered as literal text", xss_message.locator(CONTENT).text_content() == xss,
+              xss_message.locator(CONTENT).text_content() if xss_message.count() else "")
+        check("no element injected from the payload",
+              page.locator('[data-testid="switchboard-messages"] img, [data-testid="switchboard-messages"] script, '
+                           '[data-testid="switchboard-messages"] b').count() == 0)
+        check("window.__xss is undefined", page.evaluate("typeof window.__xss") == "undefined")
+        check("private note never shown", "courier lost it" not in " ".join(c for _, _, c in message_contents(page)))
+
+        # --- agent typing shows in the widget ----------------------------------------------------------
+        indicator = page.get_by_test_id("switchboard-typing")
+        agent.send({"type": "typing", "conversation_id": conversation, "typing": True})
+        expect_check("'Agent is typing…' shown", lambda: expect(indicator).to_be_visible())
+        check("typing indicator text", "typing" in (indicator.text_content() or ""), indicator.text_content())
+        agent.send({"type": "typing", "conversation_id": conversation, "typing": False})
+        expect_check("typing indicator hidden on typing:false", lambda: expect(indicator).to_be_hidden())
+
+        page.screenshot(path=os.path.join(artifacts, "widget-desktop.png"))
+
+        # --- unread badge while closed -------------------------------------------------------------------
+        page.evaluate("window.Switchboard.close()")
+        expect_check("Switchboard.close() hides the panel", lambda: expect(panel).to_be_hidden())
+        call(base, "POST", f"/api/v1/conversations/{conversation}/messages", {"content": "Tracking: ACME-42"}, token=token)
+        expect_check("unread badge counts a reply while closed", lambda: expect(badge).to_have_text("1"))
+        page.evaluate("window.Switchboard.toggle()")
+        expect_check("Switchboard.toggle() opens, badge cleared", lambda: expect(badge).to_be_hidden())
+        expect_check("the reply is there", lambda: expect(page.locator(MESSAGE, has_text="ACME-42")).to_have_count(1))
+        page.wait_for_timeout(300)
+        no_note = " ".join(c for _, _, c in message_contents(page))
+        check("private note still not shown", "courier lost it" not in no_note)
+
+        # --- reload: same visitor, same history, nothing twice ----------------------------------------
+        key = f"switchboard:{inbox_id}:visitor_token"
+        token_before = page.evaluate("k => localStorage.getItem(k)", key)
+        check("visitor token kept in localStorage", bool(token_before))
+        expected = [("in", first), ("out", reply), ("out", xss), ("out", "Tracking: ACME-42")]
+        page.reload()
+        expect_check("launcher back after reload", lambda: expect(launcher).to_be_visible())
+        page.evaluate("window.Switchboard.open()")
+        expect_check("history back after reload",
+                     lambda: expect(page.locator(MESSAGE)).to_have_count(len(expected), timeout=TIMEOUT_MS))
+        shown = [(d, c) for d, _, c in message_contents(page)]
+        check("history in order, each message once, no private note", shown == expected, shown)
+        check("same visitor token after reload", page.evaluate("k => localStorage.getItem(k)", key) == token_before)
+        check("window.__xss still undefined after reload", page.evaluate("typeof window.__xss") == "undefined")
+
+        # --- narrow mobile width: full-width panel ------------------------------------------------------
+        mobile = new_context(viewport={"width": 390, "height": 800}, storage_state=context.storage_state(),
+                             is_mobile=True, has_touch=True)
+        phone = mobile.new_page()
+        phone.on("pageerror", lambda error: page_errors.append(str(error)))
+        phone.goto(site.url(inbox_id))
+        phone.get_by_test_id("switchboard-launcher").click()
+        phone_panel = phone.get_by_test_id("switchboard-panel")
+        expect_check("mobile: panel opens", lambda: expect(phone_panel).to_be_visible())
+        expect_check("mobile: same conversation", lambda: expect(phone.locator(MESSAGE)).to_have_count(len(expected)))
+        box_size = phone_panel.bounding_box() or {}
+        check("mobile: panel is full width", round(box_size.get("width", 0)) == 390 and round(box_size.get("x", -1)) == 0, box_size)
+        phone.screenshot(path=os.path.join(artifacts, "widget-mobile-390x800.png"))
+        mobile.close()
+
+        # --- pre-chat form -----------------------------------------------------------------------------------
+        status, prechat_inbox, _ = call(base, "POST", "/api/v1/inboxes", {
+            "name": "Acme Sales", "channel": "web_chat", "settings": {"greeting": "Talk to sales", "pre_chat_form": True}},
+            token=token)
+        check("create web_chat inbox with pre-chat form", status == 201, prechat_inbox)
+        fresh = new_context(viewport={"width": 1280, "height": 800})
+        visitor = fresh.new_page()
+        visitor.on("pageerror", lambda error: page_errors.append(str(error)))
+        visitor.goto(site.url(prechat_inbox.get("id", "")))
+        visitor.get_by_test_id("switchboard-launcher").click()
+        expect_check("pre-chat form shown first", lambda: expect(visitor.get_by_test_id("switchboard-prechat")).to_be_visible())
+        check("composer hidden until the form is done", visitor.get_by_test_id("switchboard-input").is_hidden())
+        visitor.screenshot(path=os.path.join(artifacts, "widget-prechat.png"))
+        visitor.get_by_test_id("switchboard-prechat-name").fill("Grace Hopper")
+        visitor.get_by_test_id("switchboard-prechat-email").fill("grace@example.com")
+        visitor.get_by_test_id("switchboard-prechat-submit").click()
+        expect_check("composer shown after the form", lambda: expect(visitor.get_by_test_id("switchboard-input")).to_be_visible())
+        visitor.get_by_test_id("switchboard-input").fill("Do you ship to Norway?")
+        visitor.get_by_test_id("switchboard-send").click()
+        expect_check("pre-chat visitor's message acknowledged",
+                     lambda: expect(visitor.locator(MESSAGE, has_text="Norway")).to_have_attribute("data-status", "sent"))
+        _, listing, _ = call(base, "GET", f"/api/v1/conversations?inbox_id={prechat_inbox.get('id')}", token=token)
+        names = [i.get("contact", {}).get("name") for i in listing.get("items", [])] if isinstance(listing, dict) else listing
+        check("pre-chat name on the conversation's contact", names == ["Grace Hopper"], names)
+        fresh.close()
+
+        # --- verified identity: required by the inbox, HMAC from the business's server --------------------
+        status, members, _ = call(base, "POST", "/api/v1/inboxes", {
+            "name": "Acme Members", "channel": "web_chat", "settings": {"require_identity_verification": True}}, token=token)
+        check("create web_chat inbox requiring verified identity", status == 201 and members.get("hmac_secret"), members)
+        members_id = members.get("id", "")
+        signature = hmac.new(str(members.get("hmac_secret", "")).encode(), b"42", hashlib.sha256).hexdigest()
+        anonymous = new_context()
+        stranger = anonymous.new_page()
+        stranger.on("pageerror", lambda error: page_errors.append(str(error)))
+        with stranger.expect_response(lambda r: r.url.endswith(f"/widget/{members_id}/config")):
+            stranger.goto(site.url(members_id))
+        stranger.wait_for_timeout(500)
+        check("identity required: no widget for an anonymous visitor",
+              stranger.get_by_test_id("switchboard-launcher").count() == 0)
+        anonymous.close()
+        member_settings = {"identifier": 42, "identifier_hash": signature, "name": "Linus Member", "email": "linus@example.com"}
+        laptop = new_context()
+        member = laptop.new_page()
+        member.on("pageerror", lambda error: page_errors.append(str(error)))
+        member.goto(site.url(members_id, member_settings))
+        member.get_by_test_id("switchboard-launcher").click()
+        member.get_by_test_id("switchboard-input").fill("Where is my member discount?")
+        member.get_by_test_id("switchboard-input").press("Enter")
+        expect_check("verified member's message acknowledged",
+                     lambda: expect(member.locator(MESSAGE, has_text="member discount")).to_have_attribute("data-status", "sent"))
+        _, listing, _ = call(base, "GET", f"/api/v1/conversations?inbox_id={members_id}", token=token)
+        names = [i.get("contact", {}).get("name") for i in listing.get("items", [])] if isinstance(listing, dict) else listing
+        check("verified member's name on the conversation's contact", names == ["Linus Member"], names)
+        member_key = f"switchboard:{members_id}:visitor_token"
+        member_token = member.evaluate("k => localStorage.getItem(k)", member_key)
+        member.reload()
+        expect_check("member: launcher after reload", lambda: expect(member.get_by_test_id("switchboard-launcher")).to_be_visible())
+        member.wait_for_timeout(500)
+        check("member: numeric identifier keeps the session across reloads",
+              member.evaluate("k => localStorage.getItem(k)", member_key) == member_token)
+        laptop.close()
+        phone_context = new_context()
+        other_device = phone_context.new_page()
+        other_device.on("pageerror", lambda error: page_errors.append(str(error)))
+        other_device.goto(site.url(members_id, member_settings))
+        other_device.get_by_test_id("switchboard-launcher").click()
+        expect_check("member: same history on another device",
+                     lambda: expect(other_device.locator(MESSAGE, has_text="member discount")).to_have_count(1))
+        phone_context.close()
+        forged = new_context()
+        forger = forged.new_page()
+        forger.on("pageerror", lambda error: page_errors.append(str(error)))
+        forger.goto(site.url(members_id, dict(member_settings, identifier_hash="0" * 64)))
+        forger.get_by_test_id("switchboard-launcher").click()
+        expect_check("wrong identifier_hash: 'Chat is unavailable' instead of a session",
+                     lambda: expect(forger.get_by_test_id("switchboard-notice")).to_have_text("Chat is unavailable right now."))
+        check("wrong identifier_hash: no token stored",
+              forger.evaluate("k => localStorage.getItem(k)", member_key) is None)
+        forged.close()
+
+        # --- server down: the page reconnects by itself and resends its outbox, exactly once ---------------
+        outbox_key = f"switchboard:{inbox_id}:outbox"
+        server.stop()
+        offline = "Sent while the server was down"
+        box.fill(offline)
+        box.press("Enter")
+        pending = page.locator(MESSAGE, has_text=offline)
+        expect_check("server down: message waits as 'sending…'",
+                     lambda: expect(pending.get_by_test_id("switchboard-message-status")).to_have_text("sending…"))
+        expect_check("server down: 'Reconnecting…' shown",
+                     lambda: expect(page.get_by_test_id("switchboard-connection")).to_have_text("Reconnecting…"))
+        outbox = page.evaluate("k => JSON.parse(localStorage.getItem(k) || '[]')", outbox_key)
+        check("unsent message persisted in the outbox", [e.get("content") for e in outbox] == [offline], outbox)
+        # While the server stays down, attempts back off (1 s doubling): a handful in 7 s, not a storm.
+        attempts = []
+        page.on("websocket", lambda ws: attempts.append(ws.url))
+        page.on("request", lambda request: attempts.append(request.url) if "/widget/" in request.url else None)
+        page.wait_for_timeout(7000)
+        check("reconnect attempts back off while the server is down", 1 <= len(attempts) <= 5, attempts)
+        server = Server(data_dir, port=server.port)
+        expect_check("server back: the widget reconnects and the message is acknowledged",
+                     lambda: expect(pending).to_have_attribute("data-status", "sent", timeout=45_000))
+        expect_check("server back: connection banner gone",
+                     lambda: expect(page.get_by_test_id("switchboard-connection")).to_be_hidden())
+        page.wait_for_timeout(1000)  # a duplicate resend would have landed by now
+        contents = [m.get("content") for m in conversation_messages(base, token, conversation)]
+        check("resent message stored exactly once", contents.count(offline) == 1, contents)
+        check("resent message shown exactly once", pending.count() == 1)
+        check("outbox empty after the ack", page.evaluate("k => JSON.parse(localStorage.getItem(k) || '[]').length", outbox_key) == 0)
+
+        # --- the outbox survives the page: written offline, tab closed, delivered by the next page ----------
+        server.stop()
+        closed = "Written before closing the tab"
+        box.fill(closed)
+        box.press("Enter")
+        expect_check("tab about to close: message waits as 'sending…'",
+                     lambda: expect(page.locator(MESSAGE, has_text=closed)).to_have_attribute("data-status", "sending"))
+        page.screenshot(path=os.path.join(artifacts, "widget-offline.png"))
+        page.close()
+        server = Server(data_dir, port=server.port)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.goto(site.url(inbox_id))
+        expect_check("next page: launcher", lambda: expect(page.get_by_test_id("switchboard-launcher")).to_be_visible())
+        page.evaluate("window.Switchboard.open()")
+        expect_check("next page: the closed tab's message is sent from the outbox",
+                     lambda: expect(page.locator(MESSAGE, has_text=closed)).to_have_attribute("data-status", "sent"))
+        page.wait_for_timeout(1000)
+        contents = [m.get("content") for m in conversation_messages(base, token, conversation)]
+        check("outbox message stored exactly once", contents.count(closed) == 1, contents)
+        check("whole history once each after the restarts",
+              [c for _, _, c in message_contents(page)] == [c for _, c in expected] + [offline, closed],
+              message_contents(page))
+        page.screenshot(path=os.path.join(artifacts, "widget-after-restart.png"))
+
+        # --- rate limited (1 message/s per visitor): a burst still arrives complete, in order, once each ----
+        rate_errors = []
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: rate_errors.append(payload) if "rate_limited" in str(payload) else None))
+        server.stop()
+        server = Server(data_dir, port=server.port, extra_args=["--widget-visitor-message-rate", "1"])
+        expect_check("reconnected to the rate-limited server",
+                     lambda: expect(page.get_by_test_id("switchboard-connection")).to_be_hidden(timeout=45_000))
+        box = page.get_by_test_id("switchboard-input")
+        burst = [f"Burst message {n}" for n in range(1, 9)]
+        for text in burst:
+            box.fill(text)
+            box.press("Enter")
+        sending = page.locator(f'{MESSAGE}[data-status="sending"]')
+        expect_check("every burst message acknowledged in the end", lambda: expect(sending).to_have_count(0, timeout=45_000))
+        check("the server did rate-limit the burst", len(rate_errors) > 0, "no rate_limited frames seen")
+        contents = [m.get("content") for m in conversation_messages(base, token, conversation)]
+        check("burst stored in order, once each", [c for c in contents if c.startswith("Burst")] == burst, contents)
+        shown = [c for _, _, c in message_contents(page) if c.startswith("Burst")]
+        check("burst shown in order, once each", shown == burst, shown)
+
+        check("no uncaught page errors", not page_errors, page_errors[:5])
+        check("no requests beyond the site and the Switchboard server", not foreign_requests, foreign_requests[:5])
+    except Exception as error:  # noqa: BLE001 - report and count, never hang
+        check("no unexpected exception", False, repr(error)[:1000])
+        if page is not None:
+            try:
+                page.screenshot(path=os.path.join(artifacts, "failure.png"))
+            except Exception:  # noqa: BLE001
+                pass
+    finally:
+        if agent:
+            agent.close()
+        if browser:
+            try:
+                browser.close()
+            except Exception:  # noqa: BLE001
+                pass
+        if playwright:
+            playwright.stop()
+        if site:
+            site.stop()
+        if server:
+            server.stop()
+        shutil.rmtree(work_dir, ignore_errors=True)
+    print(f"screenshots: {artifacts}")
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    return 0 if results["failed"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
