@@ -5,7 +5,8 @@ The widget is embedded with its one-line tag in a page served from another origi
 site, with hostile CSS), and driven through Playwright: greeting, sending with acknowledgement, the
 conversation over REST, agent replies, private notes never reaching the visitor, XSS payloads shown as
 text, typing both ways, the unread badge, history after a reload, a narrow mobile width, the pre-chat
-form, and unsent messages surviving a server restart and a closed tab (each stored exactly once).
+form, files (a PNG from the visitor, PDFs from the agent, refused types and sizes, a resend that does not upload
+again), and unsent messages surviving a server restart and a closed tab (each stored exactly once).
 
 Usage: widget_chat.py [path/to/switchboard]   (default .build/debug/switchboard)
 Needs: pip install playwright websockets; Debian's chromium at /usr/bin/chromium (no `playwright install`).
@@ -24,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
 from playwright.sync_api import expect, sync_playwright
 from websockets.sync.client import connect as ws_connect
@@ -150,6 +153,37 @@ def call(base, method, path, body=None, token=None, headers=None):
         return status, json.loads(text), response_headers
     except ValueError:
         return status, text, response_headers
+
+
+def fetch_bytes(url, token=None, method="GET", data=None, content_type=None):
+    """(status, raw body bytes, response headers) for a binary request; never raises for HTTP errors."""
+    request = urllib.request.Request(url, data=data, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers
+
+
+def make_png(width, height, seed=0):
+    """A valid RGB PNG (a small checkerboard), built by hand: signature, IHDR, zlib'd IDAT, IEND."""
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + b"".join(bytes([255, seed % 256, 0]) if (x + y) % 2 else bytes([0, 90, 200])
+                                       for x in range(width)) for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def make_pdf(text):
+    """A tiny one-page PDF (the server does not parse it)."""
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n% " + text.encode() + b"\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def is_error_body(body):
@@ -540,6 +574,162 @@ def main():
         check("wrong identifier_hash: no token stored",
               forger.evaluate("k => localStorage.getItem(k)", member_key) is None)
         forged.close()
+
+        # --- files: a PNG from the visitor, PDFs from the agent, refused files, a resend without a new upload ---
+        png = make_png(8, 8)
+        files_context = new_context(viewport={"width": 1280, "height": 800})
+        shopper = files_context.new_page()
+        shopper.on("pageerror", lambda error: page_errors.append(str(error)))
+        uploads = []  # file names of the visitor's upload requests, as the browser sent them
+        shopper.on("request", lambda request: uploads.append(
+            urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query).get("filename", ["?"])[0])
+            if request.method == "POST" and re.search(r"/widget/[^/]+/attachments\?", request.url) else None)
+        shopper.goto(site.url(inbox_id))
+        shopper.get_by_test_id("switchboard-launcher").click()
+        attach = shopper.get_by_test_id("switchboard-attach")
+        file_input = shopper.get_by_test_id("switchboard-file-input")
+        attach_error = shopper.get_by_test_id("switchboard-attach-error")
+        expect_check("files: paperclip button in the composer", lambda: expect(attach).to_be_visible())
+        accept = file_input.get_attribute("accept") or ""
+        check("files: the picker accepts the allowed types only",
+              all(t in accept for t in ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"))
+              and "text" not in accept, accept)
+        with shopper.expect_file_chooser(timeout=TIMEOUT_MS) as chooser:
+            attach.click()
+        check("files: the paperclip opens a file chooser for several files", chooser.value.is_multiple())
+        chooser.value.set_files([])  # nothing chosen: nothing happens
+
+        shopper_messages = shopper.locator(MESSAGE)
+        file_input.set_input_files({"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just some text"})
+        expect_check("files: a .txt file is refused with an inline error",
+                     lambda: expect(attach_error).to_contain_text("notes.txt"))
+        check("files: the error says what is allowed", "PDF" in (attach_error.text_content() or ""), attach_error.text_content())
+        file_input.set_input_files({"name": "huge.png", "mimeType": "image/png", "buffer": b"\0" * (10 * 1024 * 1024 + 1)})
+        expect_check("files: a file over 10 MB is refused with an inline error",
+                     lambda: expect(attach_error).to_contain_text(re.compile(r"huge\.png.*too large")))
+        shopper.wait_for_timeout(500)  # a message or an upload would have started by now
+        check("files: refused files show no message", shopper_messages.count() == 0, message_contents(shopper))
+        check("files: refused files are not uploaded", uploads == [], uploads)
+        _, listing, _ = call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)
+        check("files: refused files send nothing (no new conversation)",
+              [i.get("id") for i in listing.get("items", [])] == [conversation], listing)
+
+        file_input.set_input_files({"name": "red dot.png", "mimeType": "image/png", "buffer": png})
+        expect_check("files: the error goes away with an accepted file", lambda: expect(attach_error).to_be_hidden())
+        picture = shopper.locator(MESSAGE).filter(has=shopper.get_by_test_id("switchboard-attachment-image"))
+        expect_check("files: the PNG message is acknowledged",
+                     lambda: expect(picture).to_have_attribute("data-status", "sent"))
+        expect_check("files: the PNG message is on the visitor's side",
+                     lambda: expect(picture).to_have_attribute("data-direction", "in"))
+        check("files: uploaded once", uploads == ["red dot.png"], uploads)
+        listing = wait_for(lambda: (lambda r: r[0] == 200 and len(r[1].get("items", [])) == 2 and r[1])(
+            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5)
+        files_conversation = next((i["id"] for i in (listing or {}).get("items", []) if i.get("id") != conversation), "")
+        check("files: the visitor has their own conversation", bool(files_conversation), listing)
+        stored = conversation_messages(base, token, files_conversation)
+        attachments = stored[0].get("attachments", []) if len(stored) == 1 else []
+        check("files: the agent sees one message with one image/png attachment",
+              len(stored) == 1 and stored[0].get("direction") == "in" and len(attachments) == 1
+              and attachments[0].get("content_type") == "image/png" and attachments[0].get("filename") == "red dot.png"
+              and attachments[0].get("size") == len(png), stored)
+        png_id = attachments[0].get("id", "") if attachments else ""
+        status, data, headers = fetch_bytes(f"{base}/api/v1/attachments/{png_id}", token=token)
+        check("files: the agent downloads identical bytes", status == 200 and data == png
+              and (headers.get("Content-Type") or "").startswith("image/png"), (status, len(data), headers.get("Content-Type")))
+        created = agent.wait(lambda f: f.get("type") == "message.created"
+                             and [a.get("id") for a in f.get("data", {}).get("attachments") or []] == [png_id], 5)
+        check("files: the agents' socket shows the attachment on message.created", created is not None)
+        thumbnail = picture.get_by_test_id("switchboard-attachment-image")
+        expect_check("files: the image renders in the widget (naturalWidth 8)",
+                     lambda: expect(thumbnail).to_have_js_property("naturalWidth", 8))
+        src = thumbnail.get_attribute("src") or ""
+        check("files: the thumbnail is the visitor's download URL",
+              src.startswith(f"{base}/api/v1/widget/{inbox_id}/attachments/{png_id}?visitor_token="), src)
+        check("files: a picture without words shows no empty text bubble", picture.locator(CONTENT).is_hidden())
+
+        invoice = "Invoice 1042.pdf"
+        pdf = make_pdf("invoice 1042")
+        hostile_name = "<img src=x onerror=window.__xss=3>.pdf"  # no quotes or slashes: the server drops those
+        status, body, _ = fetch_bytes(f"{base}/api/v1/attachments?filename={urllib.parse.quote(invoice, safe='')}",
+                                      token=token, method="POST", data=pdf, content_type="application/pdf")
+        invoice_attachment = json.loads(body) if status == 201 else {}
+        check("files: agent uploads a PDF (201)", status == 201 and invoice_attachment.get("filename") == invoice
+              and invoice_attachment.get("content_type") == "application/pdf", (status, body[:300]))
+        status, body, _ = fetch_bytes(f"{base}/api/v1/attachments?filename={urllib.parse.quote(hostile_name, safe='')}",
+                                      token=token, method="POST", data=make_pdf("second"), content_type="application/pdf")
+        hostile_attachment = json.loads(body) if status == 201 else {}
+        check("files: agent uploads a PDF with an HTML file name (201)", status == 201, (status, body[:300]))
+        status, posted, _ = call(base, "POST", f"/api/v1/conversations/{files_conversation}/messages", {
+            "content": "Here is your invoice.", "attachments": [invoice_attachment.get("id"), hostile_attachment.get("id")]},
+            token=token)
+        check("files: agent reply with two PDFs 201", status == 201 and len(posted.get("attachments", [])) == 2, posted)
+        reply_with_files = shopper.locator(MESSAGE, has_text="Here is your invoice.")
+        links = reply_with_files.locator('a[data-testid="switchboard-attachment"][data-kind="file"]')
+        expect_check("files: the agent's PDFs show as links in the widget", lambda: expect(links).to_have_count(2))
+        expect_check("files: the link shows the file name",
+                     lambda: expect(links.first.get_by_test_id("switchboard-attachment-name")).to_have_text(invoice))
+        href = links.first.get_attribute("href") or ""
+        fetched = shopper.evaluate('''async (url) => {
+            const r = await fetch(url);
+            const bytes = new Uint8Array(await r.arrayBuffer());
+            return { status: r.status, type: r.headers.get('content-type'), size: bytes.length,
+                     head: String.fromCharCode(...bytes.slice(0, 5)) };
+        }''', href)
+        check("files: fetching the link from the page answers 200 with the PDF",
+              fetched.get("status") == 200 and fetched.get("type") == "application/pdf" and fetched.get("size") == len(pdf)
+              and fetched.get("head") == "%PDF-", fetched)
+        status, _, headers = fetch_bytes(href)
+        check("files: the PDF is served as a download", status == 200
+              and (headers.get("Content-Disposition") or "").startswith("attachment"), (status, headers.get("Content-Disposition")))
+        shopper.wait_for_timeout(300)  # would give an injected <img onerror> time to fire
+        check("files: an HTML file name is shown as text",
+              links.nth(1).get_by_test_id("switchboard-attachment-name").text_content() == hostile_name,
+              links.nth(1).text_content() if links.count() > 1 else "")
+        check("files: nothing injected by the file name", shopper.evaluate("typeof window.__xss") == "undefined"
+              and shopper.locator('[data-testid="switchboard-messages"] img').count() == 1)
+        shopper.screenshot(path=os.path.join(artifacts, "widget-attachments.png"))
+
+        # The frame carrying the files dies with its socket: the next socket gets the same attachment ids,
+        # and nothing is uploaded again.
+        dropped = []
+
+        def route_visitor_socket(route):
+            server_side = route.connect_to_server()
+
+            def from_page(message):
+                if not dropped and isinstance(message, str) and '"attachment_ids"' in message:
+                    dropped.append(json.loads(message))
+                    route.close(code=1011, reason="lost")  # the widget sees its socket die and reconnects
+                    server_side.close()
+                    return
+                server_side.send(message)
+            route.on_message(from_page)
+
+        shopper.route_web_socket(re.compile(r"/widget/[^/]+/ws\b"), route_visitor_socket)
+        shopper.reload()  # sockets from now on go through the route
+        shopper.get_by_test_id("switchboard-launcher").click()
+        expect_check("files: after a reload the picture renders again from the history",
+                     lambda: expect(shopper.get_by_test_id("switchboard-attachment-image")).to_have_js_property("naturalWidth", 8))
+        expect_check("files: after a reload the PDF links are back",
+                     lambda: expect(shopper.locator('a[data-kind="file"]')).to_have_count(2))
+        second_png = make_png(4, 4, seed=7)
+        shopper.get_by_test_id("switchboard-file-input").set_input_files(
+            {"name": "second.png", "mimeType": "image/png", "buffer": second_png})
+        resent = shopper.locator(MESSAGE).filter(has=shopper.locator('[data-testid="switchboard-attachment"][title="second.png"]'))
+        expect_check("files: a message whose frame was lost is acknowledged after the reconnect",
+                     lambda: expect(resent).to_have_attribute("data-status", "sent", timeout=30_000))
+        check("files: the lost frame carried the attachment id",
+              len(dropped) == 1 and len(dropped[0].get("attachment_ids", [])) == 1, dropped)
+        check("files: the resend did not upload again", uploads == ["red dot.png", "second.png"], uploads)
+        stored = conversation_messages(base, token, files_conversation)
+        second = [m for m in stored if [a.get("filename") for a in m.get("attachments", [])] == ["second.png"]]
+        check("files: the resent message is stored once, with the id uploaded before",
+              len(second) == 1 and bool(dropped)
+              and second[0]["attachments"][0].get("id") == dropped[0]["attachment_ids"][0],
+              [(m.get("content"), m.get("attachments")) for m in stored])
+        expect_check("files: the resent picture renders",
+                     lambda: expect(resent.get_by_test_id("switchboard-attachment-image")).to_have_js_property("naturalWidth", 4))
+        files_context.close()
 
         # --- server down: the page reconnects by itself and resends its outbox, exactly once ---------------
         outbox_key = f"switchboard:{inbox_id}:outbox"

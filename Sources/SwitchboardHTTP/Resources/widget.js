@@ -16,6 +16,13 @@
  * -prechat-submit, -messages, -message (data-direction "in" = from the visitor, "out" = to the visitor;
  * data-status "sending" | "sent" | "failed"; data-message-id; data-client-id), -message-sender,
  * -message-content, -message-status, -typing, -input, -send.
+ * Files: -attach (the paperclip), -file-input, -attach-error, -message-attachments, -attachment (data-kind
+ * "image" | "file" | "pending"; data-attachment-id; data-content-type), -attachment-image, -attachment-name.
+ *
+ * A picked file is checked here (type, size), shown at once as a pending message, uploaded once
+ * (POST attachments, the raw file as the body) and then sent like any message, with its attachment ids.
+ * The outbox keeps the uploaded ids, so a resend after a reconnect never uploads again. A file still
+ * uploading lives only in this page (a File cannot be stored); once uploaded it is in the outbox.
  */
 (() => {
   'use strict';
@@ -37,6 +44,13 @@
   const TYPING_EVERY_MS = 2000;
   const TYPING_IDLE_MS = 3000;
   const ACK_TIMEOUT_MS = 15000;     // no ack, no hello, no HTTP answer: the connection is dead
+  // Files the server accepts (it checks too): by content type, with the extension as the fallback.
+  const MAX_FILE_BYTES = 10 * 1024 * 1024;
+  const MAX_FILES = 10;             // attachments per message
+  const FILE_TYPES = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
+    pdf: 'application/pdf' };
+  const ALLOWED_TYPES = new Set(Object.values(FILE_TYPES));
+  const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
   // --- storage: localStorage of the host page, with an in-memory fallback when it is blocked -------
   const PREFIX = `switchboard:${INBOX}:`;
@@ -75,18 +89,34 @@
     outbox: loadOutbox(),
     sentOn: new Map(),    // client_id -> socket serial it was last sent on
     inflight: null,       // client_id awaiting its ack (one at a time keeps the visitor's order)
+    uploads: new Map(),   // client_id -> its Files (by attachment index) while some are not uploaded yet
+    uploading: null,      // client_id whose file is being uploaded now (one upload at a time)
+    uploadTimer: 0,       // backoff after a failed upload
+    uploadTries: 0,
     ackTimer: 0,
     byId: new Map(),      // message id -> element
     byClientId: new Map(),// client_id -> element (own messages)
   };
 
+  // An attachment as the server describes it; anything else (e.g. a hand-edited outbox) is dropped.
+  function cleanAttachment(a) {
+    if (!a || typeof a.id !== 'string' || !a.id) return null;
+    return { id: a.id, filename: String(a.filename ?? 'file'), content_type: String(a.content_type ?? '').toLowerCase(),
+      size: Number(a.size) || 0 };
+  }
+  const cleanAttachments = (list) => (Array.isArray(list) ? list.map(cleanAttachment).filter(Boolean) : []);
+  const attachmentIds = (entry) => (entry.attachments || []).map((a) => a.id);
   function loadOutbox() {
     try {
       const list = JSON.parse(store.get('outbox') || '[]');
-      return Array.isArray(list) ? list.filter((e) => e && typeof e.client_id === 'string' && typeof e.content === 'string') : [];
+      if (!Array.isArray(list)) return [];
+      return list.filter((e) => e && typeof e.client_id === 'string' && typeof e.content === 'string'
+        && (e.attachments === undefined || (Array.isArray(e.attachments) && e.attachments.every((a) => cleanAttachment(a)))))
+        .map((e) => (e.attachments ? { ...e, attachments: cleanAttachments(e.attachments) } : e));
     } catch { return []; }
   }
-  const saveOutbox = () => store.set('outbox', JSON.stringify(state.outbox));
+  // Entries whose files are still uploading stay out of storage: the next page could not upload them.
+  const saveOutbox = () => store.set('outbox', JSON.stringify(state.outbox.filter((e) => !state.uploads.has(e.client_id))));
   function dropFromOutbox(clientId) {
     const before = state.outbox.length;
     state.outbox = state.outbox.filter((e) => e.client_id !== clientId);
@@ -121,6 +151,8 @@
   const ICON_CHAT = 'M12 3C6.5 3 2 6.9 2 11.7c0 2.4 1.1 4.6 3 6.2L4 22l4.6-2.3c1.1.3 2.2.5 3.4.5 5.5 0 10-3.9 10-8.5S17.5 3 12 3z';
   const ICON_CLOSE = 'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z';
   const ICON_SEND = 'M3.4 20.4 21 12 3.4 3.6v6.4l12.6 2-12.6 2z';
+  const ICON_CLIP = 'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z';
+  const ICON_FILE = 'M6 2a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8l-6-6H6zm7 7V3.5L18.5 9H13z';
 
   const CSS = `
     :host { all: initial; }
@@ -133,7 +165,7 @@
       border-radius: 50%; background: var(--accent); color: #fff; display: grid; place-items: center;
       box-shadow: 0 6px 20px rgba(20, 30, 60, .25); transition: transform .15s ease; }
     .launcher:hover { transform: scale(1.06); }
-    .launcher:focus-visible, .close:focus-visible, .send:focus-visible { outline: 3px solid #a5b4fc; outline-offset: 2px; }
+    .launcher:focus-visible, .close:focus-visible, .send:focus-visible, .attach:focus-visible, .files a:focus-visible { outline: 3px solid #a5b4fc; outline-offset: 2px; }
     .launcher svg { width: 26px; height: 26px; }
     .badge { position: absolute; top: -4px; right: -4px; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px;
       background: #e5484d; color: #fff; font-size: 12px; font-weight: 600; line-height: 18px; text-align: center; border: 2px solid #fff; }
@@ -172,6 +204,23 @@
     .send { flex: none; width: 40px; height: 40px; border: 0; border-radius: 12px; background: var(--accent); color: #fff;
       display: grid; place-items: center; }
     .send svg { width: 20px; height: 20px; }
+    .attach { flex: none; width: 40px; height: 40px; border: 0; border-radius: 12px; background: transparent; color: #6b7280;
+      display: grid; place-items: center; }
+    .attach:hover { background: #f1f3f5; color: var(--accent); }
+    .attach svg { width: 20px; height: 20px; }
+    .attach-error { padding: 6px 16px; font-size: 12.5px; color: #b42318; background: #fdecea; }
+    .files { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; max-width: 100%; }
+    .msg[data-direction="in"] .files { justify-content: flex-end; }
+    .files a { color: inherit; text-decoration: none; border-radius: 12px; }
+    .thumb { display: block; width: 180px; height: 135px; object-fit: cover; border-radius: 12px; border: 1px solid #e5e7eb;
+      background: #eceef1; }
+    .file { display: flex; align-items: center; gap: 8px; max-width: 250px; padding: 8px 12px; background: #fff;
+      border: 1px solid #e5e7eb; border-radius: 12px; }
+    a.file:hover { border-color: var(--accent); }
+    .file svg { flex: none; width: 20px; height: 20px; color: var(--accent); }
+    .file .name { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
+    .file .size { flex: none; font-size: 11.5px; color: #8a8f98; }
+    .msg[data-status="sending"] .files { opacity: .65; }
     .prechat { flex: 1; display: flex; flex-direction: column; gap: 12px; padding: 18px; background: #fff; overflow-y: auto; }
     .prechat p { margin: 0; color: #4b5160; }
     .prechat label { display: flex; flex-direction: column; gap: 4px; font-size: 12.5px; font-weight: 600; color: #4b5160; }
@@ -208,7 +257,12 @@
     ui.input = h('textarea', { rows: 1, maxlength: 5000, placeholder: 'Write a message…', testid: 'switchboard-input',
       'aria-label': 'Message' });
     ui.send = h('button', { class: 'send', type: 'button', testid: 'switchboard-send', 'aria-label': 'Send' }, icon(ICON_SEND));
-    ui.composer = h('div', { class: 'composer' }, ui.input, ui.send);
+    ui.attach = h('button', { class: 'attach', type: 'button', testid: 'switchboard-attach', 'aria-label': 'Attach a file',
+      title: 'Attach images or PDF files (up to 10 MB each)' }, icon(ICON_CLIP));
+    ui.fileInput = h('input', { type: 'file', multiple: true, hidden: true, tabindex: '-1', testid: 'switchboard-file-input',
+      accept: [...ALLOWED_TYPES, ...Object.keys(FILE_TYPES).map((ext) => '.' + ext)].join(',') });
+    ui.attachError = h('div', { class: 'attach-error', testid: 'switchboard-attach-error', role: 'alert', hidden: true });
+    ui.composer = h('div', { class: 'composer' }, ui.attach, ui.fileInput, ui.input, ui.send);
     ui.prechatName = h('input', { name: 'name', autocomplete: 'name', required: true, maxlength: 200, testid: 'switchboard-prechat-name' });
     ui.prechatEmail = h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: 320,
       testid: 'switchboard-prechat-email' });
@@ -219,7 +273,7 @@
       h('button', { type: 'submit', testid: 'switchboard-prechat-submit' }, 'Start chat'));
     ui.panel = h('div', { class: 'panel', testid: 'switchboard-panel', role: 'dialog', 'aria-label': state.config.name || 'Chat', hidden: true },
       h('div', { class: 'header' }, ui.title, ui.status, ui.greeting, ui.close),
-      ui.connection, ui.notice, ui.prechat, ui.messages, ui.typing, ui.composer);
+      ui.connection, ui.notice, ui.prechat, ui.messages, ui.typing, ui.attachError, ui.composer);
     ui.root = h('div', { class: 'sb', 'data-open': 'false' }, ui.launcher, ui.panel);
     root.append(style, ui.root);
     document.body.append(host);
@@ -228,6 +282,12 @@
     ui.close.addEventListener('click', close);
     ui.panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
     ui.send.addEventListener('click', submit);
+    ui.attach.addEventListener('click', () => ui.fileInput.click());
+    ui.fileInput.addEventListener('change', () => {
+      const files = Array.from(ui.fileInput.files || []);
+      ui.fileInput.value = ''; // picking the same file again fires change again
+      attachFiles(files);
+    });
     ui.input.addEventListener('keydown', (e) => {
       // Enter sends, Shift+Enter is a newline; never while an IME is composing a character.
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submit(); }
@@ -260,10 +320,15 @@
     ui.notice.textContent = text || '';
     ui.notice.hidden = !text;
   }
+  function setAttachError(text) {
+    ui.attachError.textContent = text || '';
+    ui.attachError.hidden = !text;
+  }
   function showPrechat(show) {
     ui.prechat.hidden = !show;
     ui.messages.hidden = show;
     ui.composer.hidden = show;
+    if (show) setAttachError('');
     if (show) ui.prechatName.focus();
   }
   function setUnread(n) {
@@ -297,13 +362,89 @@
     const d = new Date(iso);
     return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
-  function messageElement(direction, sender, content, status, system) {
+  function messageElement(direction, sender, content, status, system, attachments) {
     const el = h('div', { class: system ? 'msg system' : 'msg', testid: 'switchboard-message', 'data-direction': direction,
       'data-status': status });
     if (sender) el.append(h('div', { class: 'sender', testid: 'switchboard-message-sender' }, sender));
-    el.append(h('div', { class: 'bubble', testid: 'switchboard-message-content' }, content));
+    // A file sent without words: the (empty) text bubble stays in the DOM but is not shown.
+    el.append(h('div', { class: 'bubble', testid: 'switchboard-message-content', hidden: !content && !!(attachments && attachments.length) },
+      content));
     el.append(h('div', { class: 'meta', testid: 'switchboard-message-status' }));
+    setAttachments(el, attachments);
     return el;
+  }
+
+  // --- attachments -----------------------------------------------------------------------------
+  // The visitor's download URL; the token rides in the query so that a plain <img src> can carry it.
+  function attachmentURL(id) {
+    const url = new URL(`attachments/${encodeURIComponent(id)}`, API);
+    url.searchParams.set('visitor_token', state.token || '');
+    return url.href;
+  }
+  function formatSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  }
+  function fileElement(a, url) {
+    const attrs = { class: 'file', testid: 'switchboard-attachment', 'data-kind': url ? 'file' : 'pending',
+      'data-attachment-id': a.id || null, 'data-content-type': a.content_type, title: a.filename };
+    // Opened in a new tab: a stale token's error page must not replace the host page.
+    if (url) Object.assign(attrs, { href: url, target: '_blank', rel: 'noopener noreferrer', download: a.filename });
+    return h(url ? 'a' : 'div', attrs, icon(ICON_FILE),
+      h('span', { class: 'name', testid: 'switchboard-attachment-name' }, a.filename),
+      a.size ? h('span', { class: 'size' }, formatSize(a.size)) : null);
+  }
+  function attachmentElement(a) {
+    if (!a.id) return fileElement(a, null); // still uploading
+    const url = attachmentURL(a.id);
+    if (!IMAGE_TYPES.has(a.content_type)) return fileElement(a, url);
+    const img = h('img', { class: 'thumb', alt: a.filename, testid: 'switchboard-attachment-image', decoding: 'async' });
+    img.src = url;
+    const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', title: a.filename, testid: 'switchboard-attachment',
+      'data-kind': 'image', 'data-attachment-id': a.id, 'data-content-type': a.content_type }, img);
+    // Not viewable after all (gone, or a stale token): offer it by name instead of a broken picture.
+    img.addEventListener('error', () => { if (link.isConnected) link.replaceWith(fileElement(a, url)); }, { once: true });
+    return link;
+  }
+  function setAttachments(el, attachments) {
+    const old = el.querySelector('.files');
+    if (!attachments || !attachments.length) { if (old) old.remove(); return; }
+    const list = h('div', { class: 'files', testid: 'switchboard-message-attachments' }, ...attachments.map(attachmentElement));
+    if (old) old.replaceWith(list); else el.insertBefore(list, el.querySelector('.meta'));
+  }
+  function fileType(file) {
+    const type = (file.type || '').toLowerCase();
+    if (type === 'image/jpg' || type === 'image/pjpeg') return 'image/jpeg';
+    if (type && type !== 'application/octet-stream') return type;
+    const ext = /\.([a-z0-9]+)$/i.exec(file.name || '');
+    return (ext && FILE_TYPES[ext[1].toLowerCase()]) || type || 'unknown';
+  }
+  // The reason these files cannot be sent, or '' when they all can.
+  function fileProblem(files) {
+    if (files.length > MAX_FILES) return `You can send at most ${MAX_FILES} files at once.`;
+    for (const file of files) {
+      const name = file.name || 'This file';
+      if (!ALLOWED_TYPES.has(fileType(file))) return `"${name}" can't be sent: only images (PNG, JPEG, GIF, WebP) and PDF files are allowed.`;
+      if (file.size > MAX_FILE_BYTES) return `"${name}" is too large (${formatSize(file.size)}); files can be at most 10 MB.`;
+      if (!file.size) return `"${name}" is empty.`;
+    }
+    return '';
+  }
+  // Picked files become one message: shown at once, uploaded when connected, then sent from the outbox.
+  function attachFiles(files) {
+    if (!files.length) return;
+    const problem = fileProblem(files);
+    setAttachError(problem);
+    if (problem) return;
+    const entry = { client_id: uid(), content: '', created_at: new Date().toISOString(),
+      attachments: files.map((f) => ({ filename: f.name || 'file', content_type: fileType(f), size: f.size })) };
+    state.uploads.set(entry.client_id, files);
+    state.outbox.push(entry);
+    appendPending(entry);
+    scrollToBottom(true);
+    if (socketReady()) pump();
+    else { state.wantSession = true; connect(); }
   }
   function setStatus(el, status, text) {
     el.dataset.status = status;
@@ -320,14 +461,16 @@
   function upsert(m) {
     if (state.byId.has(m.id)) return false;
     const own = m.client_id && state.byClientId.get(m.client_id);
+    const attachments = cleanAttachments(m.attachments);
     if (own) {
+      if (attachments.length) setAttachments(own, attachments);
       confirm(own, m);
       dropFromOutbox(m.client_id);
       settled(m.client_id);
       return false;
     }
     const el = messageElement(m.direction === 'in' ? 'in' : 'out', senderLabel(m), String(m.content ?? ''), 'sent',
-      m.sender && m.sender.type === 'system');
+      m.sender && m.sender.type === 'system', attachments);
     if (m.client_id) { el.dataset.clientId = m.client_id; state.byClientId.set(m.client_id, el); }
     confirm(el, m);
     // Keep confirmed messages above the ones still sending.
@@ -336,9 +479,9 @@
     return true;
   }
   function appendPending(entry) {
-    const el = messageElement('in', 'You', entry.content, 'sending');
+    const el = messageElement('in', 'You', entry.content, 'sending', false, entry.attachments);
     el.dataset.clientId = entry.client_id;
-    setStatus(el, 'sending', 'sending…');
+    setStatus(el, 'sending', state.uploads.has(entry.client_id) ? 'uploading…' : 'sending…');
     state.byClientId.set(entry.client_id, el);
     ui.messages.append(el);
   }
@@ -367,13 +510,19 @@
   // The outbox leaves in order, one message at a time: the next goes when the previous is acknowledged,
   // so a rate-limited message is never overtaken by a later one. Each entry goes at most once per
   // socket (plus rate-limit retries); the server makes a repeated client_id idempotent.
+  // An entry whose files are still uploading holds back the ones after it.
   function pump() {
-    if (!socketReady() || state.inflight) return;
+    if (!socketReady()) return;
+    uploadNext();
+    if (state.inflight) return;
     const entry = state.outbox.find((e) => state.sentOn.get(e.client_id) !== state.serial);
-    if (entry) transmit(entry);
+    if (entry && !state.uploads.has(entry.client_id)) transmit(entry);
   }
   function transmit(entry) {
-    if (!sendFrame({ type: 'message', content: entry.content, client_id: entry.client_id })) return;
+    const frame = { type: 'message', content: entry.content, client_id: entry.client_id };
+    const ids = attachmentIds(entry);
+    if (ids.length) frame.attachment_ids = ids;
+    if (!sendFrame(frame)) return;
     state.inflight = entry.client_id;
     state.sentOn.set(entry.client_id, state.serial);
     clearTimeout(state.ackTimer);
@@ -387,9 +536,58 @@
     clearTimeout(state.ackTimer);
     pump();
   }
+  // Uploads run one at a time, oldest entry first, only while the socket is up (so the token is good).
+  // Each file is uploaded once: its id replaces the File, and the entry is stored with the ids.
+  async function uploadNext() {
+    if (state.uploading || state.uploadTimer || !socketReady()) return;
+    const entry = state.outbox.find((e) => state.uploads.has(e.client_id));
+    if (!entry) return;
+    const index = entry.attachments.findIndex((a) => !a.id);
+    const file = state.uploads.get(entry.client_id)[index];
+    const item = entry.attachments[index];
+    state.uploading = entry.client_id;
+    let r = null;
+    try {
+      // %20, not URLSearchParams' '+': the server reads a '+' in the query as a plus sign.
+      const path = `attachments?filename=${encodeURIComponent(item.filename)}`;
+      // A slow line needs time for 10 MB: 30 s plus 1 s per 100 KB.
+      r = await api('POST', path, undefined, { 'X-Visitor-Token': state.token, 'Content-Type': item.content_type },
+        { raw: file, timeout: 30000 + file.size / 100 });
+    } catch { /* network or timeout: try again */ }
+    state.uploading = null;
+    if (!state.outbox.includes(entry) || !state.uploads.has(entry.client_id)) { pump(); return; } // dropped meanwhile
+    const uploaded = r && r.status === 201 && cleanAttachment(r.data);
+    if (uploaded) {
+      state.uploadTries = 0;
+      entry.attachments[index] = uploaded;
+      if (entry.attachments.every((a) => a.id)) {
+        state.uploads.delete(entry.client_id);
+        saveOutbox();
+      }
+      const el = state.byClientId.get(entry.client_id);
+      if (el) {
+        setAttachments(el, entry.attachments);
+        if (!state.uploads.has(entry.client_id)) setStatus(el, 'sending', 'sending…');
+      }
+      pump();
+    } else if (!r || r.status === 429 || r.status === 401 || r.status === 408 || r.status >= 500) {
+      // Passing trouble (network, rate limit, server): back off 1, 2, 4… s, up to 30 s.
+      const delay = Math.min(30000, 1000 * 2 ** state.uploadTries);
+      state.uploadTries = Math.min(state.uploadTries + 1, 10);
+      state.uploadTimer = setTimeout(() => { state.uploadTimer = 0; pump(); }, delay);
+    } else {
+      // Refused for good (too large, type not accepted): the message cannot go.
+      state.uploads.delete(entry.client_id);
+      dropFromOutbox(entry.client_id);
+      const el = state.byClientId.get(entry.client_id);
+      if (el) setStatus(el, 'failed', 'Not sent: ' + errorText(r));
+      pump();
+    }
+  }
   function submit() {
     const content = ui.input.value.trim();
     if (!content) return;
+    setAttachError('');
     const entry = { client_id: uid(), content, created_at: new Date().toISOString() };
     const bytes = new TextEncoder().encode(JSON.stringify({ type: 'message', content, client_id: entry.client_id })).length;
     if (bytes > MAX_FRAME_BYTES) { setNotice('That message is too long. Please shorten it.'); return; }
@@ -448,6 +646,10 @@
       // A message committed whose ack died with the old socket is in the history: it is delivered.
       for (const m of messages) if (m && m.client_id) dropFromOutbox(m.client_id);
       renderAll(messages);
+      // Connected again: a file upload waiting out its backoff may go now.
+      clearTimeout(state.uploadTimer);
+      state.uploadTimer = 0;
+      state.uploadTries = 0;
       if (state.open) markRead();
       else {
         const lastRead = Date.parse(store.get('last_read') || '') || 0;
@@ -499,12 +701,13 @@
   }
 
   // --- session and socket ----------------------------------------------------------------------
-  async function api(method, path, body, headers) {
+  async function api(method, path, body, headers, options = {}) {
     // A request that never answers must not stall the reconnect loop: give up after a while.
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), ACK_TIMEOUT_MS);
+    const timer = setTimeout(() => abort.abort(), options.timeout || ACK_TIMEOUT_MS);
     const init = { method, headers: { ...headers }, mode: 'cors', credentials: 'omit', cache: 'no-store', signal: abort.signal };
     if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+    if (options.raw !== undefined) init.body = options.raw; // a File, sent as is (Content-Type from headers)
     try {
       const res = await fetch(API + path, init);
       let data = null;
@@ -666,7 +869,11 @@
     window.addEventListener('online', () => { if (!state.ws) { state.attempt = 0; connect(); } });
     // Tabs of the same site share the outbox: adopt another tab's write so ours never drops its entries
     // (both tabs may then send an entry; the server makes the repeated client_id harmless).
-    window.addEventListener('storage', (e) => { if (e.key === PREFIX + 'outbox') state.outbox = loadOutbox(); });
+    // Entries still uploading here are not in storage: keep them.
+    window.addEventListener('storage', (e) => {
+      if (e.key !== PREFIX + 'outbox') return;
+      state.outbox = loadOutbox().concat(state.outbox.filter((entry) => state.uploads.has(entry.client_id)));
+    });
   }
   boot();
 })();

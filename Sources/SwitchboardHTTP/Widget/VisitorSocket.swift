@@ -39,6 +39,7 @@ struct VisitorSocket {
             group.addTask {
                 var conversation = history.conversation
                 for try await frame in inbound.messages(maxSize: widget.limits.maxFrameSize) {
+                    connection.touch()
                     guard case .text(let text) = frame else {
                         connection.send(.refused(code: "malformed_frame", message: "Send JSON text frames.", clientID: nil))
                         continue

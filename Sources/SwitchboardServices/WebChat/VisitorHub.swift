@@ -17,26 +17,39 @@ public final class VisitorHub: Service, Sendable {
     public struct Connection: Sendable {
         public let feed: AsyncStream<VisitorFeed>
         let continuation: AsyncStream<VisitorFeed>.Continuation
+        let hub: VisitorHub
+        let key: Key
+        let id: UUID
 
         /// Queues a frame for this socket only (acknowledgements, refusals).
         public func send(_ item: VisitorFeed) { continuation.yield(item) }
         /// Ends the feed: the socket closes once what is queued has been written.
         public func finish() { continuation.finish() }
+        /// The visitor sent something: the socket is not idle.
+        public func touch() { hub.touch(key, id) }
     }
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         let workspace: WorkspaceID
         let contact: ContactID
         let inbox: InboxID
     }
 
+    private struct Entry {
+        let continuation: AsyncStream<VisitorFeed>.Continuation
+        var lastActive: ContinuousClock.Instant
+    }
+
     private let events: any EventBus
     private let signals: any SignalBus
-    private let sockets = Mutex<[Key: [UUID: AsyncStream<VisitorFeed>.Continuation]]>([:])
+    /// A socket whose visitor sent nothing for this long is closed (the widget reconnects when needed).
+    private let idleTimeout: Duration
+    private let sockets = Mutex<[Key: [UUID: Entry]]>([:])
 
-    public init(events: any EventBus, signals: any SignalBus) {
+    public init(events: any EventBus, signals: any SignalBus, idleTimeout: Duration = .seconds(3600)) {
         self.events = events
         self.signals = signals
+        self.idleTimeout = idleTimeout
     }
 
     /// Registers a visitor's socket; it is removed when the returned feed ends.
@@ -44,14 +57,32 @@ public final class VisitorHub: Service, Sendable {
         let (feed, continuation) = AsyncStream.makeStream(of: VisitorFeed.self, bufferingPolicy: .bufferingOldest(Self.bufferSize))
         let key = Key(workspace: session.workspaceID, contact: session.contactID, inbox: session.inboxID)
         let id = UUID()
-        sockets.withLock { $0[key, default: [:]][id] = continuation }
+        sockets.withLock { $0[key, default: [:]][id] = Entry(continuation: continuation, lastActive: .now) }
         continuation.onTermination = { [weak self] _ in
             self?.sockets.withLock { sockets in
                 sockets[key]?[id] = nil
                 if sockets[key]?.isEmpty == true { sockets[key] = nil }
             }
         }
-        return Connection(feed: feed, continuation: continuation)
+        return Connection(feed: feed, continuation: continuation, hub: self, key: key, id: id)
+    }
+
+    func touch(_ key: Key, _ id: UUID) {
+        let now = ContinuousClock.now
+        sockets.withLock { $0[key]?[id]?.lastActive = now }
+    }
+
+    /// Closes the sockets idle for longer than the timeout; returns how many.
+    @discardableResult
+    public func closeIdle(now: ContinuousClock.Instant = .now) -> Int {
+        let idle = sockets.withLock { sockets in
+            sockets.values.flatMap(\.values).filter { now - $0.lastActive > idleTimeout }.map(\.continuation)
+        }
+        for continuation in idle {
+            continuation.yield(.refused(code: "idle", message: "Closed after a long silence; reconnect to go on.", clientID: nil))
+            continuation.finish()
+        }
+        return idle.count
     }
 
     /// Visitor sockets open on this node.
@@ -60,12 +91,22 @@ public final class VisitorHub: Service, Sendable {
     public func run() async throws {
         let events = self.events.subscribe()
         let signals = self.signals.subscribe()
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                for await event in events.cancelOnGracefulShutdown() { self.dispatch(event) }
-            }
-            group.addTask {
-                for await signal in signals.cancelOnGracefulShutdown() { self.dispatch(signal) }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await event in events { self.dispatch(event) }
+                }
+                group.addTask {
+                    for await signal in signals { self.dispatch(signal) }
+                }
+                group.addTask {
+                    // One sweep for every socket: cheaper than a timer per connection.
+                    let period = min(self.idleTimeout / 4, .seconds(60))
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: period)
+                        self.closeIdle()
+                    }
+                }
             }
         }
     }
@@ -86,14 +127,14 @@ public final class VisitorHub: Service, Sendable {
         case .presence(let presence):
             // Rare (an agent's socket opens or closes), so telling every visitor is affordable.
             let targets = sockets.withLock { sockets in
-                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values)
+                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values).map(\.continuation)
             }
             for continuation in targets { continuation.yield(.presence(agentsOnline: presence.anyAgentOnline)) }
         }
     }
 
     private func deliver(_ item: VisitorFeed, to key: Key) {
-        let targets = sockets.withLock { $0[key].map { Array($0.values) } ?? [] }
+        let targets = sockets.withLock { $0[key].map { $0.values.map(\.continuation) } ?? [] }
         for continuation in targets {
             if case .dropped = continuation.yield(item) { continuation.finish() }
         }
