@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import Synchronization
 import SwitchboardCore
 import SwitchboardServices
 
@@ -55,6 +56,8 @@ struct RealtimeController {
         let wakeUps = realtime.wakeUps()
         let signals = realtime.liveSignals()
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1024))
+        // One pending read of the log covers any number of commits: under load, wake-ups coalesce.
+        let readPending = PendingFlag()
         realtime.presence.connected(agent)
         defer { realtime.presence.disconnected(agent) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -65,7 +68,9 @@ struct RealtimeController {
                 }
             }
             group.addTask {
-                for await event in wakeUps where event.workspaceID == agent.workspaceID { wake.yield(.committed) }
+                for await event in wakeUps where event.workspaceID == agent.workspaceID {
+                    if readPending.raise() { wake.yield(.committed) }
+                }
             }
             group.addTask {
                 for await signal in signals where signal.workspaceID == agent.workspaceID { wake.yield(.signal(signal)) }
@@ -75,7 +80,9 @@ struct RealtimeController {
                 try await writer.sendCommitted()
                 for await item in wakes {
                     switch item {
-                    case .committed: try await writer.sendCommitted()
+                    case .committed:
+                        readPending.lower()
+                        try await writer.sendCommitted()
                     case .signal(let signal): try await writer.send(signal)
                     case .reply(let text): try await outbound.write(.text(text))
                     }
@@ -171,6 +178,15 @@ struct RealtimeController {
         }
         return value
     }
+}
+
+/// Set by whoever asks for work, cleared by whoever starts it: asking again while it is raised is free.
+final class PendingFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    /// Raises the flag; true when it was down (the caller should ask for the work).
+    func raise() -> Bool { !raised.exchange(true, ordering: .acquiringAndReleasing) }
+    func lower() { raised.store(false, ordering: .releasing) }
 }
 
 /// A frame an agent's screen sends: `{"type": "typing", "conversation_id", "typing"}` or
