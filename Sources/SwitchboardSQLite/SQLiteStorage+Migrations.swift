@@ -205,6 +205,29 @@ extension SQLiteStorage {
                 CREATE INDEX attachments_by_message ON attachments(workspace_id, message_id);
                 """)
         }
+        migrator.registerMigration("v4-jobs") { db in
+            // `seq` orders jobs of one ordering key by when they were enqueued.
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    workspace_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    ordering_key TEXT,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    run_at INTEGER NOT NULL,
+                    leased_by TEXT,
+                    lease_until INTEGER,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX jobs_due ON jobs(state, run_at);
+                CREATE INDEX jobs_by_ordering_key ON jobs(ordering_key, seq) WHERE ordering_key IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

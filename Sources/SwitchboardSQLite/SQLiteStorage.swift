@@ -40,6 +40,8 @@ public final class SQLiteStorage: Storage {
 
     public var directory: any DirectoryStore { SQLiteDirectory(storage: self) }
 
+    public var jobs: any JobQueue { SQLiteJobQueue(storage: self) }
+
     public func workspace(_ id: WorkspaceID) -> any WorkspaceStorage {
         SQLiteWorkspace(workspaceID: id, storage: self)
     }

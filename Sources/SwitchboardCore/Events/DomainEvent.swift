@@ -13,7 +13,9 @@ public struct DomainEvent: Sendable, Hashable, Codable {
         case contactMerged = "contact.merged"
     }
 
-    /// Position in the event log; strictly increasing in commit order.
+    /// Position in the event log, strictly increasing, and never given to an event after a later one
+    /// was readable. A backend that numbers the log after commit (PostgreSQL) returns 0 on the events a
+    /// write hands back; what is read from the log always carries the position.
     public let sequence: Int64
     public let workspaceID: WorkspaceID
     public let kind: Kind

@@ -51,10 +51,10 @@ public struct ConversationService: Sendable {
     }
 
     /// A private note is never delivered anywhere. An `api` inbox's integration reads replies
-    /// through the API, so they are sent once stored; the other channels queue them for their
-    /// delivery worker.
+    /// through the API, and web chat pushes them to the visitor's open sockets (or their next hello),
+    /// so both are sent once stored; the other channels queue them for their delivery worker.
     private func initialStatus(isPrivate: Bool, channel: ChannelKind) -> DeliveryStatus {
-        isPrivate || channel == .api ? .sent : .queued
+        isPrivate || channel == .api || channel == .webChat ? .sent : .queued
     }
 
     /// Tells the customer (on web chat) and the other agents that the agent is (no longer) typing.
@@ -68,7 +68,11 @@ public struct ConversationService: Sendable {
         guard !change.isEmpty else {
             throw ServiceError.invalidField(field: "body", message: "Nothing to change: give at least one field.")
         }
-        events.publish(try await store(actor).updateConversation(id, change).events)
+        let written = try await store(actor).updateConversation(id, change)
+        events.publish(written.events)
+        if change.status == .snoozed, let wakeUp = UnsnoozeJob.job(for: written.value) {
+            _ = try await storage.jobs.enqueue(wakeUp)
+        }
         return try await conversation(id, for: actor)
     }
 

@@ -7,6 +7,8 @@ import SwitchboardCore
 public protocol Storage: Sendable {
     /// Look-ups that start from a credential or a globally unique id and find the workspace.
     var directory: any DirectoryStore { get }
+    /// The background work of every workspace, shared by all nodes.
+    var jobs: any JobQueue { get }
     /// The ports of one workspace; nothing they read or write leaves it.
     func workspace(_ id: WorkspaceID) -> any WorkspaceStorage
 }
