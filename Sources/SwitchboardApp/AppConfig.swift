@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     public var attachmentPolicy = AttachmentPolicy()
     /// Where uploaded files are kept; nil means `attachments/` in ``dataDirectory``.
     public var attachmentDirectory: String?
+    /// What this node does: serve the API (`web`), run jobs (`worker`), or both (`all`, the default).
+    public var role = NodeRole.all
     /// Rate and size limits of the web-chat widget.
     public var widgetLimits = WidgetLimits()
     /// An admin to create at start when the installation has none (unattended deployments, tests).

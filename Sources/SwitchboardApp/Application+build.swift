@@ -60,12 +60,12 @@ public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistr
     try await buildParts(config, metrics: metrics, logger: logger).router
 }
 
-/// The router and the long-running services behind it (the visitor hub).
+/// The router and the long-running services behind it: the backend's, the visitor hub on nodes that
+/// serve the API, the job worker on nodes that run jobs.
 func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
                 logger: Logger) async throws -> (router: Router<AppRequestContext>, services: [any Service]) {
-    let storage = try StorageFactory.open(config)
-    let events = LocalEventBus()
-    let signals = LocalSignalBus()
+    let backend = try await StorageFactory.open(config, logger: logger)
+    let (storage, events, signals) = (backend.storage, backend.events, backend.signals)
     let presence = PresenceRegistry(signals: signals)
     let hub = VisitorHub(events: events, signals: signals)
     let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
@@ -85,5 +85,10 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
                                        policy: config.attachmentPolicy),
         metrics: metrics,
         bodyLimit: config.bodyLimit)
-    return (try buildRouter(deps), [hub])
+    var services = backend.services
+    if config.role.servesAPI { services.append(hub) }
+    if config.role.runsJobs {
+        services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))
+    }
+    return (try buildRouter(deps, includeAPI: config.role.servesAPI), services)
 }

@@ -1,10 +1,21 @@
 import Foundation
+import Logging
 import SwitchboardSQLite
 import SwitchboardStore
 
 /// Opens the storage backend a configuration names. This is the only place that knows the backends.
 public enum StorageFactory {
-    public static func open(_ config: AppConfig) throws -> any Storage {
+    /// The storage alone, for one-off commands (`admin create`).
+    public static func open(_ config: AppConfig) async throws -> any Storage {
+        try await open(config, logger: Logger(label: "switchboard")).storage
+    }
+
+    static func open(_ config: AppConfig, logger: Logger) async throws -> Backend {
+        let storage = try openSQLite(config)
+        return Backend(storage: storage, events: LocalEventBus(), signals: LocalSignalBus(), services: [])
+    }
+
+    private static func openSQLite(_ config: AppConfig) throws -> any Storage {
         if config.inMemoryDatabase { return try SQLiteStorage.inMemory() }
         if let url = config.databaseURL {
             if url.hasPrefix("sqlite:") {

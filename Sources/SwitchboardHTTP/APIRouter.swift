@@ -31,8 +31,9 @@ public struct APIDependencies: Sendable {
     }
 }
 
-/// Builds the router: system routes, then `/api/v1` with public, inbox-token and agent-token groups.
-public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestContext> {
+/// Builds the router: system routes, then (unless `includeAPI` is false, as on a worker-only node)
+/// the widget and `/api/v1` with public, inbox-token and agent-token groups.
+public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         ErrorMiddleware()
@@ -41,6 +42,7 @@ public func buildRouter(_ deps: APIDependencies) throws -> Router<AppRequestCont
     }
     let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
     router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI).endpoints)
+    guard includeAPI else { return router }
     router.addRoutes(WidgetScriptController(script: try WidgetScriptController.loadScript()).endpoints)
 
     let auth = AuthController(auth: deps.auth)

@@ -21,7 +21,7 @@ struct Admin: AsyncParsableCommand {
         func run() async throws {
             var config = AppConfig()
             storage.apply(to: &config)
-            let store = try await withConfigurationErrors { try StorageFactory.open(config) }
+            let store = try await withConfigurationErrors { try await StorageFactory.open(config) }
             do {
                 let agent = try await AuthService(storage: store).createAgent(
                     in: Workspace.defaultID, email: email, name: name, password: password, role: .admin)

@@ -48,6 +48,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Web chat: messages per second from one visitor (env SWITCHBOARD_WIDGET_VISITOR_MESSAGE_RATE, default 2).")
     var widgetVisitorMessageRate: Double?
 
+    @Option(help: "What this node does: web (HTTP API and sockets), worker (background jobs) or all (env SWITCHBOARD_ROLE, default all).")
+    var role: String?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -69,6 +72,10 @@ struct Serve: AsyncParsableCommand {
             config.logLevel = parsed
         }
         try applyWidgetLimits(to: &config, env: env)
+        if let role = role ?? env["SWITCHBOARD_ROLE"] {
+            guard let parsed = NodeRole(rawValue: role) else { throw ValidationError("--role must be web, worker or all; got \(role).") }
+            config.role = parsed
+        }
         if let email = env["SWITCHBOARD_ADMIN_EMAIL"], let password = env["SWITCHBOARD_ADMIN_PASSWORD"] {
             config.initialAdmin = .init(email: email, password: password, name: env["SWITCHBOARD_ADMIN_NAME"] ?? "Admin")
         }

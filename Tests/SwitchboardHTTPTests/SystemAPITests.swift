@@ -29,6 +29,16 @@ struct SystemAPITests {
         }
     }
 
+    @Test func aWorkerNodeServesHealthAndMetricsOnly() async throws {
+        try await TestAPI.run({ $0.role = .worker }) { api in
+            #expect(try await api.call(.get, "/healthz").status == .ok)
+            #expect(try await api.call(.get, "/metrics").status == .ok)
+            let login = try await api.call(.post, "/api/v1/auth/login", json: ["email": "a@b.co", "password": "x"])
+            #expect(login.status == .notFound)
+            #expect(try await api.call(.get, "/widget.js").status == .notFound)
+        }
+    }
+
     /// The routes the router really has, in OpenAPI's `{param}` form.
     static func servedRoutes() async throws -> Set<String> {
         let router = try await buildRouter(.testing())
