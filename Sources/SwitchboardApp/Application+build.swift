@@ -69,10 +69,6 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
     let presence = PresenceRegistry(signals: signals)
     let hub = VisitorHub(events: events, signals: signals)
     let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
-    if let admin = config.initialAdmin, try await !storage.directory.hasAdmin() {
-        _ = try await auth.createAgent(in: Workspace.defaultID, email: admin.email, name: admin.name,
-                                       password: admin.password, role: .admin)
-    }
     let deps = APIDependencies(
         auth: auth,
         inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
@@ -86,6 +82,11 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         metrics: metrics,
         bodyLimit: config.bodyLimit)
     var services = backend.services
+    if let admin = config.initialAdmin {
+        let creator = InitialAdminService(admin: admin, storage: storage, auth: auth, logger: logger)
+        // A storage that is ready now gets its admin before the first request can arrive.
+        if backend.isReadyAtOnce { try await creator.createIfMissing() } else { services.append(creator) }
+    }
     if config.role.servesAPI { services.append(hub) }
     if config.role.runsJobs {
         services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))

@@ -9,4 +9,6 @@ struct Backend: Sendable {
     let signals: any SignalBus
     /// Long-running parts of the backend (a database client, a notification listener).
     let services: [any Service]
+    /// True when the storage answers before its services run (SQLite); PostgreSQL waits for its client.
+    let isReadyAtOnce: Bool
 }

@@ -1,18 +1,46 @@
 import Foundation
 import Logging
+import SwitchboardPostgres
 import SwitchboardSQLite
 import SwitchboardStore
 
 /// Opens the storage backend a configuration names. This is the only place that knows the backends.
 public enum StorageFactory {
-    /// The storage alone, for one-off commands (`admin create`).
+    /// The storage alone, for one-off commands (`admin create`): a PostgreSQL storage is started on
+    /// its own and stops when released.
     public static func open(_ config: AppConfig) async throws -> any Storage {
-        try await open(config, logger: Logger(label: "switchboard")).storage
+        let logger = Logger(label: "switchboard")
+        if let postgres = try postgresStorage(config, logger: logger) {
+            postgres.start()
+            return postgres
+        }
+        return try await open(config, logger: logger).storage
     }
 
+    /// The backend the configuration names, its buses, and the services that must run with it.
     static func open(_ config: AppConfig, logger: Logger) async throws -> Backend {
-        let storage = try openSQLite(config)
-        return Backend(storage: storage, events: LocalEventBus(), signals: LocalSignalBus(), services: [])
+        if let postgres = try postgresStorage(config, logger: logger) {
+            let events = PostgresEventBus(storage: postgres, logger: logger)
+            let signals = PostgresSignalBus(storage: postgres, logger: logger)
+            // The storage comes first so that it is the last to stop.
+            return Backend(storage: postgres, events: events, signals: signals, services: [postgres, events, signals],
+                           isReadyAtOnce: false)
+        }
+        return Backend(storage: try openSQLite(config), events: LocalEventBus(), signals: LocalSignalBus(), services: [],
+                       isReadyAtOnce: true)
+    }
+
+    static func isPostgres(_ url: String?) -> Bool {
+        url.map { $0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://") } ?? false
+    }
+
+    private static func postgresStorage(_ config: AppConfig, logger: Logger) throws -> PostgresStorage? {
+        guard !config.inMemoryDatabase, let url = config.databaseURL, isPostgres(url) else { return nil }
+        do {
+            return try PostgresStorage(url: url, logger: logger)
+        } catch {
+            throw ConfigurationError("--database-url is not a PostgreSQL URL this server understands: \(error)")
+        }
     }
 
     private static func openSQLite(_ config: AppConfig) throws -> any Storage {
@@ -21,10 +49,7 @@ public enum StorageFactory {
             if url.hasPrefix("sqlite:") {
                 return try openSQLite(at: String(url.dropFirst("sqlite:".count)))
             }
-            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-                throw ConfigurationError("PostgreSQL is not available in this build yet; use the embedded SQLite database (leave --database-url unset).")
-            }
-            throw ConfigurationError("--database-url must start with sqlite: (or postgres:// once supported); got \(url.prefix(40)).")
+            throw ConfigurationError("--database-url must start with sqlite: or postgres://; got \(url.prefix(40)).")
         }
         let directory = URL(fileURLWithPath: config.dataDirectory, isDirectory: true)
         do {

@@ -9,7 +9,7 @@ public final class LocalEventBus: EventBus {
     /// Events buffered per subscriber before the oldest are dropped.
     static let bufferSize = 1024
 
-    private let broadcaster = Broadcaster<DomainEvent>(bufferSize: LocalEventBus.bufferSize)
+    private let broadcaster = LocalBroadcaster<DomainEvent>(bufferSize: LocalEventBus.bufferSize)
 
     public init() {}
 

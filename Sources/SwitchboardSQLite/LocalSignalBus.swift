@@ -6,7 +6,7 @@ public final class LocalSignalBus: SignalBus {
     /// Signals buffered per subscriber; typing is worthless once stale, so the oldest go first.
     static let bufferSize = 256
 
-    private let broadcaster = Broadcaster<LiveSignal>(bufferSize: LocalSignalBus.bufferSize)
+    private let broadcaster = LocalBroadcaster<LiveSignal>(bufferSize: LocalSignalBus.bufferSize)
 
     public init() {}
 

@@ -4,11 +4,12 @@ import SwitchboardSQLite
 import SwitchboardStore
 
 /// The backends the contract suite runs against: SQLite always; PostgreSQL joins when
-/// `SWITCHBOARD_TEST_POSTGRES_URL` is set (the scale-out issue adds it).
+/// `SWITCHBOARD_TEST_POSTGRES_URL` is set (CI sets it).
 enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    case postgres
 
-    static var enabled: [TestBackend] { [.sqlite] }
+    static var enabled: [TestBackend] { PostgresTestDatabase.url == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     var description: String { rawValue }
 
@@ -16,6 +17,7 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     func makeStorage() throws -> any Storage {
         switch self {
         case .sqlite: try SQLiteStorage.inMemory()
+        case .postgres: try PostgresTestDatabase.makeStorage()
         }
     }
 

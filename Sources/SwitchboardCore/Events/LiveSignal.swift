@@ -2,7 +2,7 @@
 ///
 /// Signals are not written to the event log (a keystroke is not worth an fsync); a client that was
 /// offline when one was sent simply never sees it.
-public enum LiveSignal: Sendable, Hashable {
+public enum LiveSignal: Sendable, Hashable, Codable {
     /// Someone is (or stopped) typing in a conversation.
     case typing(Typing)
     /// An agent came online, went away or went offline.
@@ -15,7 +15,7 @@ public enum LiveSignal: Sendable, Hashable {
         }
     }
 
-    public struct Typing: Sendable, Hashable {
+    public struct Typing: Sendable, Hashable, Codable {
         public let workspaceID: WorkspaceID
         public let inboxID: InboxID
         public let conversationID: ConversationID?
@@ -36,7 +36,7 @@ public enum LiveSignal: Sendable, Hashable {
         }
     }
 
-    public struct Presence: Sendable, Hashable {
+    public struct Presence: Sendable, Hashable, Codable {
         public let workspaceID: WorkspaceID
         public let agentID: AgentID
         public let status: PresenceStatus

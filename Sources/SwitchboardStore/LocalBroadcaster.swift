@@ -5,22 +5,22 @@ import Synchronization
 ///
 /// Each subscriber has a bounded buffer that keeps the newest values, so one slow subscriber can
 /// never hold up the publisher or the others.
-final class Broadcaster<Element: Sendable>: Sendable {
+public final class LocalBroadcaster<Element: Sendable>: Sendable {
     private let bufferSize: Int
     private let subscribers = Mutex<[UUID: AsyncStream<Element>.Continuation]>([:])
 
-    init(bufferSize: Int) {
+    public init(bufferSize: Int) {
         self.bufferSize = bufferSize
     }
 
-    func publish(_ elements: some Sequence<Element>) {
+    public func publish(_ elements: some Sequence<Element>) {
         let targets = subscribers.withLock { Array($0.values) }
         for continuation in targets {
             for element in elements { continuation.yield(element) }
         }
     }
 
-    func subscribe() -> AsyncStream<Element> {
+    public func subscribe() -> AsyncStream<Element> {
         let (stream, continuation) = AsyncStream.makeStream(of: Element.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = UUID()
         subscribers.withLock { $0[id] = continuation }
@@ -30,5 +30,5 @@ final class Broadcaster<Element: Sendable>: Sendable {
         return stream
     }
 
-    var subscriberCount: Int { subscribers.withLock { $0.count } }
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
 }

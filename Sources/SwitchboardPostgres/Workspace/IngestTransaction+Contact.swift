@@ -1,0 +1,81 @@
+import PostgresNIO
+import SwitchboardCore
+import SwitchboardStore
+
+extension IngestTransaction {
+    /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
+    /// An existing contact is locked for the rest of the transaction (see ``lockContact(_:)``).
+    mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) async throws -> ContactID {
+        let known = try await session.value("""
+            SELECT contact_id FROM contact_identities
+            WHERE workspace_id = \(workspace.rawValue) AND channel = \(channel.rawValue) AND external_id = \(draft.externalID)
+            """, as: String.self).map { ContactID($0) }
+        let email = draft.email.map(ContactHandle.email.normalized).flatMap { $0.isEmpty ? nil : $0 }
+        let phone = draft.phone.map(ContactHandle.phone.normalized).flatMap { $0.isEmpty ? nil : $0 }
+        var matched = known
+        if matched == nil, let email { matched = try await ContactHandle.email.owner(email, workspace: workspace, in: session) }
+        if matched == nil, let phone { matched = try await ContactHandle.phone.owner(phone, workspace: workspace, in: session) }
+
+        let contactID: ContactID
+        if let matched {
+            contactID = matched
+            try await lockContact(contactID)
+        } else {
+            contactID = .generate()
+            let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
+                .first { !$0.isEmpty } ?? draft.externalID
+            events.append(try await ContactRow.insert(contactID, name: name, attributes: [:], workspace: workspace, at: now,
+                                                      in: session))
+        }
+        if known == nil {
+            let claimed = try await session.count("""
+                INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
+                VALUES (\(workspace.rawValue), \(channel.rawValue), \(draft.externalID), \(contactID.rawValue), \(now))
+                ON CONFLICT DO NOTHING RETURNING contact_id
+                """)
+            // Another transaction gave this identity a contact meanwhile.
+            guard claimed == 1 else { throw WriteConflict() }
+        }
+        let isNew = matched == nil
+        for (kind, value) in [(ContactHandle.email, email), (.phone, phone)] {
+            guard let value else { continue }
+            let added = try await kind.add(value, to: contactID, workspace: workspace, in: session)
+            // Nobody had the handle when this contact was made, so someone took it meanwhile.
+            if isNew, !added { throw WriteConflict() }
+        }
+        return contactID
+    }
+
+    /// Locks the contact row: whoever opens a conversation for a contact holds this lock, so two
+    /// messages of one contact never open two conversations, and a merge is waited for. A contact
+    /// that a merge deleted meanwhile makes the transaction run again (its identity moved).
+    func lockContact(_ contact: ContactID) async throws {
+        let locked = try await session.count("""
+            SELECT id FROM contacts WHERE workspace_id = \(workspace.rawValue) AND id = \(contact.rawValue) FOR UPDATE
+            """)
+        guard locked == 1 else { throw WriteConflict() }
+    }
+
+    /// The contact's conversation in this inbox that is not resolved (locked), or a new one (`isNew`).
+    func activeConversation(of contact: ContactID, in inbox: (id: InboxID, channel: ChannelKind),
+                            now: Int64) async throws -> (Conversation, isNew: Bool) {
+        if let active = try await session.row("""
+            SELECT \(unescaped: ConversationRow.columns) FROM conversations c
+            WHERE c.workspace_id = \(workspace.rawValue) AND c.contact_id = \(contact.rawValue)
+              AND c.inbox_id = \(inbox.id.rawValue) AND c.status <> 'resolved'
+            ORDER BY c.last_activity_at DESC LIMIT 1 FOR UPDATE
+            """, ConversationRow.conversation) {
+            return (active, false)
+        }
+        guard let number = try await session.value("""
+            UPDATE workspaces SET next_conversation_number = next_conversation_number + 1
+            WHERE id = \(workspace.rawValue) RETURNING next_conversation_number - 1
+            """, as: Int64.self)
+        else { throw StorageError.notFound("workspace") }
+        let conversation = Conversation(
+            id: .generate(), workspaceID: workspace, number: Int(number), inboxID: inbox.id, channel: inbox.channel,
+            contactID: contact, createdAt: Timestamp.date(now), lastActivityAt: Timestamp.date(now))
+        try await ConversationRow.insert(conversation, in: session)
+        return (conversation, true)
+    }
+}

@@ -1,0 +1,43 @@
+import PostgresNIO
+import SwitchboardCore
+import SwitchboardStore
+
+extension PostgresWorkspace {
+    func appendOutgoing(_ outgoing: OutgoingMessage) async throws -> Written<ConversationMessage> {
+        try await storage.write { session in
+            let current = try await ConversationRow.lock(outgoing.conversationID, workspace: workspaceID, in: session)
+            let now = Timestamp.now()
+            let id = MessageID.generate()
+            let attachments = try await AttachmentRow.claim(outgoing.attachmentIDs, for: id, by: outgoing.sender,
+                                                            workspace: workspaceID, in: session)
+            let message = Message(
+                id: id, workspaceID: workspaceID, conversationID: current.id, direction: .outgoing, sender: outgoing.sender,
+                isPrivate: outgoing.isPrivate, content: outgoing.content, attachments: attachments, status: outgoing.status,
+                externalID: nil, createdAt: Timestamp.date(now))
+            _ = try await MessageRow.insert(message, inbox: current.inboxID, in: session)
+            let conversation = current.sending(message)
+            try await ConversationRow.update(conversation, in: session)
+            let event = PendingEvent(.messageCreated, .message(message), inbox: current.inboxID,
+                                     messageContact: current.contactID, at: now)
+            let events = try await EventRow.append([event], workspace: workspaceID, in: session)
+            return Written(ConversationMessage(conversation: conversation, message: message), events: events)
+        }
+    }
+
+    func messages(in conversation: ConversationID, page: PageRequest) async throws -> Page<Message> {
+        let cursor = try page.decodedCursor()
+        let rows = try await storage.read { session in
+            guard try await Self.exists("conversations", conversation.rawValue, workspace: workspaceID, in: session)
+            else { throw StorageError.notFound("conversation") }
+            return try await session.rows("""
+                SELECT \(unescaped: MessageRow.columns) FROM messages m
+                WHERE m.workspace_id = \(ws) AND m.conversation_id = \(conversation.rawValue)
+                  AND (\(cursor?.id)::text IS NULL OR m.id > \(cursor?.id))
+                ORDER BY m.id LIMIT \(Int64(page.limit + 1))
+                """, MessageRow.message)
+        }
+        let items = Array(rows.prefix(page.limit))
+        let next = rows.count > page.limit ? items.last.map { Cursor(key: nil, id: $0.id.rawValue).token } : nil
+        return Page(items: items, nextCursor: next)
+    }
+}
