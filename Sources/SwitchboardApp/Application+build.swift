@@ -87,7 +87,7 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         // A storage that is ready now gets its admin before the first request can arrive.
         if backend.isReadyAtOnce { try await creator.createIfMissing() } else { services.append(creator) }
     }
-    if config.role.servesAPI { services.append(hub) }
+    if config.role.servesAPI { services.append(contentsOf: [hub, presence] as [any Service]) }
     if config.role.runsJobs {
         services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))
     }

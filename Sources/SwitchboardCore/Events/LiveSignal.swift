@@ -42,12 +42,17 @@ public enum LiveSignal: Sendable, Hashable, Codable {
         public let status: PresenceStatus
         /// Whether any agent of the workspace is online after this change (what visitors are told).
         public let anyAgentOnline: Bool
+        /// The node whose sockets changed: presence is kept per node, and an agent is online anywhere
+        /// if any node has them online.
+        public let node: String?
 
-        public init(workspaceID: WorkspaceID, agentID: AgentID, status: PresenceStatus, anyAgentOnline: Bool) {
+        public init(workspaceID: WorkspaceID, agentID: AgentID, status: PresenceStatus, anyAgentOnline: Bool,
+                    node: String? = nil) {
             self.workspaceID = workspaceID
             self.agentID = agentID
             self.status = status
             self.anyAgentOnline = anyAgentOnline
+            self.node = node
         }
     }
 }
