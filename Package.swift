@@ -142,6 +142,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwitchboardAppTests",
+            dependencies: [
+                "SwitchboardApp", "SwitchboardCore", "SwitchboardStore", "SwitchboardSQLite", "SwitchboardPostgres",
+                "SwitchboardServices",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchboardHTTPTests",
             dependencies: [
                 "SwitchboardApp",

@@ -21,8 +21,11 @@ public struct SQLiteExport: InstallationSource {
         do {
             reader = try DatabaseQueue(path: path, configuration: configuration)
             try reader.read { db in
-                guard try db.tableExists("grdb_migrations"), try SQLiteStorage.migrator.hasCompletedMigrations(db) else {
-                    throw SQLiteExportError("\(path) is not a Switchboard database at this version's schema")
+                guard try db.tableExists("grdb_migrations") else {
+                    throw SQLiteExportError("\(path) is not a Switchboard database")
+                }
+                guard try SQLiteStorage.migrator.hasCompletedMigrations(db) else {
+                    throw SQLiteExportError("\(path) is at an older schema: start this version's server on it once to migrate it")
                 }
                 if try SQLiteStorage.migrator.hasBeenSuperseded(db) {
                     throw SQLiteExportError("\(path) was written by a newer Switchboard")

@@ -42,10 +42,10 @@ struct ImportedRow {
             cells.append(.searchDocument(handles.searchDocument(name: page.value("name", in: row), id: page.value("id", in: row))))
         case "messages":
             columns.append("search_vector")
-            guard case .text(let content) = page.value("content", in: row) else { fallthrough }
+            let content = if case .text(let content) = page.value("content", in: row) { content } else { "" }
             cells.append(.searchDocument(SearchText.document(content)))
         default:
-            if columns.last == "search_vector" { cells.append(.searchDocument("")) }
+            break
         }
         self.columns = columns
         self.cells = cells
