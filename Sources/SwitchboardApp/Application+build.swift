@@ -69,6 +69,7 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
     let presence = PresenceRegistry(signals: signals)
     let hub = VisitorHub(events: events, signals: signals)
     let auth = AuthService(storage: storage, bcryptCost: config.bcryptCost)
+    let readiness = Readiness()
     let deps = APIDependencies(
         auth: auth,
         inboxes: InboxService(storage: storage, publicURL: config.resolvedPublicURL),
@@ -80,13 +81,12 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         attachments: AttachmentService(storage: storage, files: AttachmentFiles(directory: config.resolvedAttachmentDirectory),
                                        policy: config.attachmentPolicy),
         metrics: metrics,
+        readiness: readiness,
         bodyLimit: config.bodyLimit)
     var services = backend.services
-    if let admin = config.initialAdmin {
-        let creator = InitialAdminService(admin: admin, storage: storage, auth: auth, logger: logger)
-        // A storage that is ready now gets its admin before the first request can arrive.
-        if backend.isReadyAtOnce { try await creator.createIfMissing() } else { services.append(creator) }
-    }
+    let startup = StartupService(admin: config.initialAdmin, storage: storage, auth: auth, readiness: readiness, logger: logger)
+    // A storage that is ready now gets its admin before the first request can arrive.
+    if backend.isReadyAtOnce { try await startup.finishStarting() } else { services.append(startup) }
     if config.role.servesAPI { services.append(contentsOf: [hub, presence] as [any Service]) }
     if config.role.runsJobs {
         services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))

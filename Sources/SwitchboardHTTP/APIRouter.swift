@@ -14,11 +14,13 @@ public struct APIDependencies: Sendable {
     public let widget: WidgetService
     public let attachments: AttachmentService
     public let metrics: PrometheusCollectorRegistry
+    /// Set once the node has started; `/healthz` reports it.
+    public let readiness: Readiness
     /// Largest accepted request body in bytes.
     public let bodyLimit: Int
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
-                realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService, metrics: PrometheusCollectorRegistry, bodyLimit: Int) {
+                realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService, metrics: PrometheusCollectorRegistry, readiness: Readiness, bodyLimit: Int) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
@@ -27,6 +29,7 @@ public struct APIDependencies: Sendable {
         self.widget = widget
         self.attachments = attachments
         self.metrics = metrics
+        self.readiness = readiness
         self.bodyLimit = bodyLimit
     }
 }
@@ -41,7 +44,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
         RequestLimitMiddleware(bodyLimit: deps.bodyLimit, uploadLimit: deps.attachments.policy.maxSize)
     }
     let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
-    router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI).endpoints)
+    router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI, readiness: deps.readiness).endpoints)
     guard includeAPI else { return router }
     router.addRoutes(WidgetScriptController(script: try WidgetScriptController.loadScript()).endpoints)
 

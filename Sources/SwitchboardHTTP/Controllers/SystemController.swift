@@ -6,6 +6,7 @@ import Prometheus
 struct SystemController {
     let metrics: PrometheusCollectorRegistry
     let openAPI: ByteBuffer
+    let readiness: Readiness
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -14,8 +15,10 @@ struct SystemController {
             .get("api/v1/openapi.json", use: document)
     }
 
-    func health(request: Request, context: AppRequestContext) async throws -> HealthResponse {
-        HealthResponse(status: "ok")
+    /// 200 `{"status": "ok"}` once the node is ready, 503 `{"status": "starting"}` before.
+    func health(request: Request, context: AppRequestContext) async throws -> EditedResponse<HealthResponse> {
+        readiness.isReady ? EditedResponse(status: .ok, response: HealthResponse(status: "ok"))
+            : EditedResponse(status: .serviceUnavailable, response: HealthResponse(status: "starting"))
     }
 
     func prometheus(request: Request, context: AppRequestContext) async throws -> Response {

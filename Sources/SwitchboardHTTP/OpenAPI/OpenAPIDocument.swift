@@ -21,7 +21,8 @@ public enum OpenAPIDocument {
     static let listQuery = ["limit", "cursor"]
 
     static let operations: [Operation] = [
-        Operation(method: "get", path: "/healthz", summary: "Liveness check", auth: .none, request: nil, responses: [200: "Health"]),
+        Operation(method: "get", path: "/healthz", summary: "Readiness: 200 once started, 503 while starting", auth: .none,
+                  request: nil, responses: [200: "Health", 503: "Health"]),
         Operation(method: "get", path: "/metrics", summary: "Prometheus metrics (text)", auth: .none, request: nil, responses: [200: nil]),
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document", auth: .none, request: nil, responses: [200: nil]),
         Operation(method: "post", path: "/api/v1/auth/login", summary: "Log in and get an API token", auth: .none,
@@ -188,6 +189,7 @@ enum HTTPStatusText {
         case 413: "Body too large"
         case 422: "Invalid body"
         case 429: "Too many requests"
+        case 503: "Still starting"
         default: "Status \(status)"
         }
     }
