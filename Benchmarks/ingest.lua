@@ -6,7 +6,14 @@
 -- message is in the database. `done` prints one machine-readable RESULT line and, when the
 -- ACK_FILE environment variable is set, writes the acknowledged message ids there, one per line.
 --
--- Usage: wrk ... -s ingest.lua http://127.0.0.1:PORT -- /api/v1/inboxes/ID/incoming INBOUND_TOKEN
+-- Usage: wrk ... -s ingest.lua http://127.0.0.1:PORT -- /api/v1/inboxes/ID/incoming INBOUND_TOKEN [PREFIX [OFFSET]]
+--
+-- PREFIX (default "bench") starts every external_id, so several wrk processes against one database
+-- (Benchmarks/scale.sh: one per node) never send the same one; OFFSET (default 0) shifts the contact
+-- sequence, so that those processes do not write for the same contact at the same moment. When the LATENCY_FILE environment
+-- variable is set, `done` also writes the latency distribution there: 1,000 lines "percentile
+-- microseconds" (0.05 ... 99.95) and a last line "100 max", so distributions of several wrk processes
+-- can be merged.
 
 local threads = {}
 local counter = 0
@@ -25,6 +32,8 @@ end
 
 function init(args)
   path = args[1]
+  prefix = args[3] or "bench"
+  offset = tonumber(args[4] or "0")
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-Inbox-Token"] = args[2]
@@ -32,11 +41,11 @@ end
 
 function request()
   counter = counter + 1
-  local contact = counter % 1000
+  local contact = (counter + offset) % 1000
   local body = string.format(
-    '{"external_id":"bench-%d-%d","contact":{"external_id":"customer-%d","name":"Customer %d"},' ..
+    '{"external_id":"%s-%d-%d","contact":{"external_id":"customer-%d","name":"Customer %d"},' ..
     '"content":"Hello, I need help with order %d"}',
-    thread_id, counter, contact, contact, counter)
+    prefix, thread_id, counter, contact, contact, counter)
   return wrk.format(nil, path, nil, body)
 end
 
@@ -68,6 +77,16 @@ function done(summary, latency, requests)
     end
   end
   if out then out:close() end
+  local latency_file = os.getenv("LATENCY_FILE")
+  if latency_file then
+    local lat = assert(io.open(latency_file, "w"))
+    for i = 1, 1000 do
+      local p = (i - 0.5) / 10
+      lat:write(string.format("%.2f %d\n", p, latency:percentile(p)))
+    end
+    lat:write(string.format("100 %d\n", latency.max))
+    lat:close()
+  end
   local errors = summary.errors
   local ms = function(us) return us / 1000.0 end
   io.write(string.format(
