@@ -8,7 +8,8 @@
 
   scale_tool.py latency --ws BASE --post BASE --token T --inbox ID --inbound-token T [--rate 200] [--seconds 10]
       An agent realtime socket on --ws while inbound messages are posted to --post at a fixed rate
-      (open loop: message i is due at start + i/rate). Latency of each message = frame arrival on the
+      (open loop: message i is due at start + i/rate), spread over --contacts (100) customers whose
+      conversations a warm-up pass opens first. Latency of each message = frame arrival on the
       socket minus the moment its POST request was written to the connection (aiohttp's
       on_request_headers_sent; a request waiting for a free connection is not yet sent). Also the POST
       answer time, and frame arrival minus answer arrival (the delivery path after the commit; negative
@@ -99,9 +100,9 @@ async def latency(args):
         path = f"/api/v1/inboxes/{args.inbox}/incoming"
         headers = {"X-Inbox-Token": args.inbound_token, "Content-Type": "application/json"}
 
-        async def post(content):
+        async def post(content, contact=0):
             body = json.dumps({"external_id": content, "content": content,
-                               "contact": {"external_id": f"lat-{run}", "name": "Latency probe"}})
+                               "contact": {"external_id": f"lat-{run}-{contact}", "name": f"Latency {contact}"}})
             is_probe = content.startswith(f"lat-{run}-probe")
             try:
                 async with session.post(args.post + path, data=body, headers=headers,
@@ -126,6 +127,10 @@ async def latency(args):
         if not live.is_set():
             print("LATENCY error=socket_never_live")
             return 1
+        # Warm-up (not measured): the contacts and their conversations exist before the measured phase,
+        # whose messages are spread over them (one customer does not write 200 messages a second).
+        warm = [asyncio.create_task(post(f"lat-{run}-probe-warm{c}", c)) for c in range(args.contacts)]
+        await asyncio.wait(warm, timeout=30)
         total = int(args.rate * args.seconds)
         start = time.perf_counter() + 0.1
         tasks, late = [], 0
@@ -136,7 +141,7 @@ async def latency(args):
                 await asyncio.sleep(delay)
             elif delay < -0.005:
                 late += 1
-            tasks.append(asyncio.create_task(post(f"lat-{run}-{i}")))
+            tasks.append(asyncio.create_task(post(f"lat-{run}-{i}", i % args.contacts)))
         await asyncio.wait(tasks, timeout=15)
         deadline = time.perf_counter() + 5
         while len(arrived_at) < len(sent_at) and time.perf_counter() < deadline:
@@ -170,6 +175,7 @@ def main():
     lat.add_argument("--rate", type=float, default=200)
     lat.add_argument("--seconds", type=float, default=10)
     lat.add_argument("--connections", type=int, default=64)
+    lat.add_argument("--contacts", type=int, default=100)
     args = parser.parse_args()
     if args.command == "merge":
         merge(args.specs)

@@ -19,7 +19,9 @@ extension PostgresStorage {
                 }
             } catch {
                 let cause = Self.cause(of: error)
-                if attempt < Self.maxAttempts, Self.isRetryable(cause) {
+                // A BEGIN that failed (a pooled connection the server had closed) ran nothing: safe to rerun.
+                let beginFailed = (error as? PostgresTransactionError).map { $0.beginError != nil } ?? false
+                if attempt < Self.maxAttempts, beginFailed || Self.isRetryable(cause) {
                     attempt += 1
                     continue
                 }
