@@ -34,6 +34,12 @@ extension PostgresStorage {
                                   coalesce((SELECT max(seq) FROM \(unescaped: table)), 0) + 1, false)
                     """)
             }
+            // Every workspace's number sequence continues after the numbers copied (the default
+            // workspace existed before the copy, so its sequence started at 1).
+            try await session.run("""
+                SELECT setval(format('%I', 'conversation_numbers_' || id)::regclass, next_conversation_number, false)
+                FROM workspaces
+                """)
             return try await Self.counts(in: session)
         }
     }

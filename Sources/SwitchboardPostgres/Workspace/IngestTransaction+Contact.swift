@@ -67,10 +67,8 @@ extension IngestTransaction {
             """, ConversationRow.conversation) {
             return (active, false)
         }
-        guard let number = try await session.value("""
-            UPDATE workspaces SET next_conversation_number = next_conversation_number + 1
-            WHERE id = \(workspace.rawValue) RETURNING next_conversation_number - 1
-            """, as: Int64.self)
+        let sequence = PostgresStorage.Migrations.conversationNumberSequence(of: workspace.rawValue)
+        guard let number = try await session.value("SELECT nextval(\(sequence)::regclass)", as: Int64.self)
         else { throw StorageError.notFound("workspace") }
         let conversation = Conversation(
             id: .generate(), workspaceID: workspace, number: Int(number), inboxID: inbox.id, channel: inbox.channel,
