@@ -19,6 +19,7 @@
 #      REPLY_RATE (agent replies/s; default a tenth of each step's RATE, i.e. 500 at 5000)
 #      WARMUP_RATE (first message of every chat, per second; default min(first RATE, 1000))
 #      WORKERS (2 load-generator processes for the visitors; the agent socket has its own process)
+#      RETRIES (1: a step during which other processes used > 30 % of a core is run again, this many times)
 #      CLIENT (raw: the generator's own lean WebSocket client | websockets: the library, as a cross-check)
 #      COMPRESSION (CLIENT=websockets only: browser = offer permessage-deflate like browsers do | none)
 #      PORT (a free one)  SERVER_ARGS (extra `serve` flags, e.g. "--widget-visitor-message-rate 20")
@@ -46,7 +47,7 @@ ADMIN_PASSWORD=benchpass1
 
 log() { printf '== %s\n' "$*" >&2; }
 fail() { printf 'chat.sh: %s\n' "$*" >&2; exit 1; }
-case "$CHATS$DURATION$REPLY_RATE$WORKERS" in *[!0-9.]*) fail "CHATS, DURATION, REPLY_RATE, WORKERS must be numbers" ;; esac
+case "$CHATS$DURATION$REPLY_RATE$WORKERS${RETRIES:-}" in *[!0-9.]*) fail "CHATS, DURATION, REPLY_RATE, WORKERS, RETRIES must be numbers" ;; esac
 case "$RATE" in *[!0-9.\ ,]*|"") fail "RATE must be a number or a list of numbers" ;; esac
 
 # --- tools ---------------------------------------------------------------------------------------
@@ -94,6 +95,15 @@ fi
 BUILD_KIND=release
 [ "$BIN" = .build-release/release/switchboard ] || BUILD_KIND="binary $BIN"
 
+# The commit the binary was built from (trusted only if the binary has not been rebuilt since, e.g. by
+# another benchmark script sharing .build-release).
+if [ "$BIN" = .build-release/release/switchboard ] && [ -s .build-release/switchboard.commit ] \
+   && [ "$(sed -n 2p .build-release/switchboard.commit)" = "$(stat -c %Y "$BIN")" ]; then
+  COMMIT="$(sed -n 1p .build-release/switchboard.commit) (built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'))"
+else
+  COMMIT="unknown: binary built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'); the tree is at $(source_commit)"
+fi
+
 # --- server --------------------------------------------------------------------------------------
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 BASE="http://127.0.0.1:$PORT"
@@ -112,10 +122,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 curl -s -o /dev/null "$BASE/healthz" && fail "something already answers on port $PORT"
+# Run a private copy, so a rebuild of .build-release during the run cannot change what is measured.
+mkdir "$DATA/bin" && cp "$BIN" "$DATA/bin/switchboard"
 # $SERVER is the server's own pid: the load generator reads /proc/$SERVER for RSS and CPU.
 # shellcheck disable=SC2086  # SERVER_ARGS is a list of flags
 SWITCHBOARD_ADMIN_EMAIL=$ADMIN_EMAIL SWITCHBOARD_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-  "$BIN" serve --data-dir "$DATA" --port "$PORT" --log-level warning \
+  "$DATA/bin/switchboard" serve --data-dir "$DATA" --port "$PORT" --log-level warning \
   --widget-ip-message-rate 0 --widget-ip-session-rate 0 ${SERVER_ARGS:-} > "$DATA/serve.log" 2>&1 &
 SERVER=$!
 log "serve on $BASE (pid $SERVER), data dir $DATA"
@@ -131,7 +143,7 @@ grep -q '"error"' <<<"$PROBE" || fail "this build has no widget API (GET /api/v1
 # --- load ----------------------------------------------------------------------------------------
 # Bounded: setup (sessions and sockets at a few hundred per second at worst) + warm-up + run + drains.
 STEPS=$(wc -w <<<"${RATE//,/ }")
-LIMIT=$(( (DURATION + 60) * STEPS * 2 + 900 + CHATS / 10 ))
+LIMIT=$(( (DURATION + 60) * STEPS * (${RETRIES:-1} + 1) + 900 + CHATS / 10 ))
 PERF_ARGS=()
 if [ "${PROFILE:-0}" = 1 ]; then
   command -v perf >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >/dev/null || true; }
@@ -140,6 +152,7 @@ fi
 REPLY_ARGS=()
 [ -z "$REPLY_RATE" ] || REPLY_ARGS=(--reply-rate "$REPLY_RATE")
 [ -z "${WARMUP_RATE:-}" ] || REPLY_ARGS+=(--warmup-rate "$WARMUP_RATE")
+REPLY_ARGS+=(--retries "${RETRIES:-1}")
 log "load: $CHATS chats, $RATE visitor msg/s, ${REPLY_RATE:-RATE/10} replies/s, ${DURATION}s per step, $WORKERS worker(s) (bounded to ${LIMIT}s)"
 timeout "$LIMIT" python3 Benchmarks/chat_load.py run --base "$BASE" --server-pid "$SERVER" \
   --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" --out "$DATA/load" --chats "$CHATS" --rate "$RATE" \
@@ -176,13 +189,6 @@ if [ -s "$DATA/perf.data" ]; then
 fi
 
 # --- durability check and report -----------------------------------------------------------------
-# (The note is trusted only if the binary has not been rebuilt since, e.g. by another benchmark script.)
-if [ "$BIN" = .build-release/release/switchboard ] && [ -s .build-release/switchboard.commit ] \
-   && [ "$(sed -n 2p .build-release/switchboard.commit)" = "$(stat -c %Y "$BIN")" ]; then
-  COMMIT="$(sed -n 1p .build-release/switchboard.commit) (built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'))"
-else
-  COMMIT="unknown: binary built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'); the tree is now at $(source_commit)"
-fi
 REPORT_STATUS=0
 python3 Benchmarks/chat_load.py report --out "$DATA/load" --db "$DATA/switchboard.sqlite" \
   --stop-status "$STOP_STATUS" --commit "$COMMIT" --build "$BUILD_KIND" > "$DATA/report.md" || REPORT_STATUS=$?
