@@ -147,7 +147,7 @@ LIMIT=$(( (DURATION + 60) * STEPS * (${RETRIES:-1} + 1) + 900 + CHATS / 10 ))
 PERF_ARGS=()
 if [ "${PROFILE:-0}" = 1 ]; then
   command -v perf >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >/dev/null || true; }
-  command -v perf >/dev/null && PERF_ARGS=(--perf-out "$DATA/perf.data") || log "perf unavailable; PROFILE ignored"
+  if command -v perf >/dev/null; then PERF_ARGS=(--perf-out "$DATA/perf.data"); else log "perf unavailable; PROFILE ignored"; fi
 fi
 REPLY_ARGS=()
 [ -z "$REPLY_RATE" ] || REPLY_ARGS=(--reply-rate "$REPLY_RATE")

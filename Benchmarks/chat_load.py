@@ -26,6 +26,9 @@ What `run` does, in order (every step bounded in time and count; everything targ
     visitor: the visitor socket's `message` frame with the reply. Origin times travel inside the content
     (CLOCK_MONOTONIC, shared by all processes on the box). After each step the workers wait up to DRAIN
     seconds for outstanding acks and deliveries; samples are merged raw (exact percentiles).
+    The generator shares the machine with the server, so each step reports the CPU of the server, of the
+    generator's own processes and of everything else; a step during which other processes used more than
+    --retry-other-pct of a core is run again (--retries) and the discarded attempt is listed.
 """
 
 import argparse
