@@ -50,7 +50,10 @@ public func buildServiceGroup(
     var logger = Logger(label: "switchboard")
     logger.logLevel = config.logLevel
     let app = try await buildApplication(config, metrics: metrics, onServerRunning: onServerRunning)
-    return ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    // A last resort behind the sockets' own bound (SocketShutdown): whatever still runs is cancelled.
+    configuration.maximumGracefulShutdownDuration = .seconds(30)
+    return ServiceGroup(configuration: configuration)
 }
 
 /// The router with every route and its services: what ``buildApplication(_:metrics:onServerRunning:)``

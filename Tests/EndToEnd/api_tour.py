@@ -100,6 +100,28 @@ def call(base, method, path, body=None, token=None, headers=None, raw=None):
             return error.code, text
 
 
+def silent_websocket(port, path):
+    """A raw socket that completes a WebSocket upgrade and then never reads or answers again."""
+    sock = socket.socket()
+    # A small receive window, so the server's writes to this socket back up quickly.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(5)
+    sock.connect(("127.0.0.1", port))
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    if not answer.startswith(b"HTTP/1.1 101"):
+        sock.close()
+        return None
+    return sock
+
+
 def is_error_body(body):
     return isinstance(body, dict) and isinstance(body.get("error"), dict) \
         and body["error"].get("code") and body["error"].get("message")
@@ -185,8 +207,21 @@ def main():
         status, metrics = call(base, "GET", "/metrics")
         check("metrics", status == 200 and "hb_requests" in metrics, str(metrics)[:200])
 
+        # A client that completes the WebSocket upgrade and then never answers the close handshake
+        # must not hold the server up: SIGTERM still stops it within the close timeout.
+        silent = silent_websocket(server.port, f"/api/v1/realtime?token={token}")
+        check("silent WebSocket client upgraded", silent is not None)
+        # Enough events that the server's writes to the silent client back up.
+        for index in range(300):
+            call(base, "POST", incoming_path, {"external_id": f"bulk-{index}", "content": "x" * 3000,
+                                               "contact": {"external_id": f"bulk-{index % 20}"}}, headers=inbound)
+        started = time.monotonic()
         code = server.stop()
         check("graceful shutdown on SIGTERM exits 0", code == 0, code)
+        check("shutdown with a silent WebSocket client takes under 10 s", time.monotonic() - started < 10,
+              round(time.monotonic() - started, 1))
+        if silent:
+            silent.close()
         server = Server(data_dir)
         status, login = call(server.base, "POST", "/api/v1/auth/login",
                              {"email": "admin@example.com", "password": "change me please"})

@@ -19,11 +19,14 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public let remoteAddress: String?
     /// The web-chat visitor of a widget socket, set before the upgrade is answered.
     public var visitor: VisitorSession?
+    /// The connection, so a WebSocket handler can close it when the peer holds up a shutdown.
+    public let channel: (any Channel)?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
     }
 
     public var maxUploadSize: Int { bodyLimit }

@@ -51,6 +51,13 @@ struct RealtimeController {
     @Sendable func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                           context: WebSocketRouterContext<AppRequestContext>) async throws {
         guard let agent = context.requestContext.agent, let start = context.requestContext.eventCursor else { return }
+        try await SocketShutdown.closingAfterGrace(context.requestContext.channel) {
+            try await stream(to: agent, from: start, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func stream(to agent: Agent, from start: Int64, inbound: WebSocketInboundStream,
+                        outbound: WebSocketOutboundWriter) async throws {
         // Subscribing after the start point was fixed is safe: each wake-up makes us read the log
         // from the cursor, and the first read below covers anything committed in between.
         let wakeUps = realtime.wakeUps()

@@ -17,7 +17,13 @@ struct VisitorSocket {
     @Sendable func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                        context: WebSocketRouterContext<AppRequestContext>) async throws {
         guard let session = context.requestContext.visitor else { return }
-        let address = context.requestContext.remoteAddress
+        try await SocketShutdown.closingAfterGrace(context.requestContext.channel) {
+            try await serve(session, address: context.requestContext.remoteAddress, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    private func serve(_ session: VisitorSession, address: String?, inbound: WebSocketInboundStream,
+                       outbound: WebSocketOutboundWriter) async throws {
         // Registered before the history is read, so nothing committed in between is missed (the
         // widget drops a message it already has by id).
         let connection = widget.connect(session)
