@@ -54,4 +54,31 @@ struct PostgresDirectory: DirectoryStore {
             try await session.value("SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')", as: Bool.self) ?? false
         }
     }
+
+    func createFirstAdmin(_ new: NewAgent, in workspace: WorkspaceID, tokenDigest: String) async throws -> Agent {
+        let agent = Agent(id: .generate(), workspaceID: workspace, email: new.email.trimmingWhitespace(), name: new.name,
+                          role: .admin, createdAt: Timestamp.date(Timestamp.now()))
+        let createdAt = Timestamp.milliseconds(agent.createdAt)
+        do {
+            try await storage.write { session in
+                // Under READ COMMITTED two setups would both find no admin; the lock makes the second
+                // look again once the first has committed.
+                try await session.run("SELECT pg_advisory_xact_lock(\(storage.adminLockKey))")
+                guard try await session.value("SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')", as: Bool.self) == false
+                else { throw StorageError.alreadySetUp }
+                try await session.run("""
+                    INSERT INTO agents (id, workspace_id, email, email_key, name, role, password_hash, created_at)
+                    VALUES (\(agent.id.rawValue), \(workspace.rawValue), \(agent.email), \(AgentRow.key(new.email)), \(agent.name),
+                            'admin', \(new.passwordHash), \(createdAt))
+                    """)
+                try await session.run("""
+                    INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at)
+                    VALUES (\(tokenDigest), \(workspace.rawValue), \(agent.id.rawValue), \(createdAt))
+                    """)
+            }
+        } catch StorageError.duplicate {
+            throw StorageError.duplicate("an agent with this email")
+        }
+        return agent
+    }
 }

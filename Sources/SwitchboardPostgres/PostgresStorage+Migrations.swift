@@ -33,6 +33,7 @@ extension PostgresStorage {
         /// Every migration in order: a version name and its statements. Never edit one that shipped.
         static let all: [(String, [PostgresQuery])] = [
             ("v1-foundation", foundation), ("v2-jobs", jobs), ("v3-conversation-numbers", conversationNumbers),
+            ("v4-settings", settings),
         ]
     }
 }

@@ -22,6 +22,9 @@ public final class PostgresStorage: Storage, Service {
     /// holding several installations (the tests make one per test) never makes them wait on each other.
     let migrationLockKey: Int64
     let sequencerLockKey: Int64
+    /// Taken by writes that must see every admin of the installation stay put until they commit:
+    /// first-run setup and demotions.
+    let adminLockKey: Int64
     /// Finished when the storage is released: stops a storage started with ``start()``.
     let released = AsyncStream<Void>.makeStream()
 
@@ -42,6 +45,7 @@ public final class PostgresStorage: Storage, Service {
         let scope = configuration.schema ?? ""
         self.migrationLockKey = Self.lockKey("switchboard.migrations/\(scope)")
         self.sequencerLockKey = Self.lockKey("switchboard.events/\(scope)")
+        self.adminLockKey = Self.lockKey("switchboard.admins/\(scope)")
     }
 
     deinit {

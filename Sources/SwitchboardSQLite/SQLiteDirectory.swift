@@ -53,4 +53,25 @@ struct SQLiteDirectory: DirectoryStore {
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')") ?? false
         }
     }
+
+    func createFirstAdmin(_ new: NewAgent, in workspace: WorkspaceID, tokenDigest: String) async throws -> Agent {
+        let now = Timestamp.now()
+        let record = AgentRecord(
+            id: AgentID.generate().rawValue, workspaceId: workspace.rawValue, email: new.email.trimmingWhitespace(),
+            emailKey: AgentRecord.key(new.email), name: new.name, role: AgentRole.admin.rawValue,
+            passwordHash: new.passwordHash, createdAt: now)
+        do {
+            // Writes run one at a time, so no other setup can insert an admin between the check and ours.
+            try await storage.write { db in
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')") == false
+                else { throw StorageError.alreadySetUp }
+                try record.insert(db)
+                try db.execute(sql: "INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at) VALUES (?, ?, ?, ?)",
+                               arguments: [tokenDigest, workspace.rawValue, record.id, now])
+            }
+        } catch StorageError.duplicate {
+            throw StorageError.duplicate("an agent with this email")
+        }
+        return record.agent
+    }
 }

@@ -228,6 +228,36 @@ extension SQLiteStorage {
                 CREATE INDEX jobs_by_ordering_key ON jobs(ordering_key, seq) WHERE ordering_key IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v5-settings") { db in
+            // Labels gain an id, a colour and a description. SQLite cannot add a NOT NULL column without
+            // a constant default, so the table is rebuilt; labels made before get random 26-character ids.
+            // `content_key` is the content lower-cased in Swift, so both backends match it the same way.
+            try db.execute(sql: """
+                CREATE TABLE labels_v5 (
+                    id TEXT NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    color TEXT NOT NULL DEFAULT '#6b7280',
+                    description TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (workspace_id, name),
+                    UNIQUE (workspace_id, id)
+                );
+                INSERT INTO labels_v5 (id, workspace_id, name, created_at)
+                    SELECT upper(hex(randomblob(13))), workspace_id, name, created_at FROM labels ORDER BY rowid;
+                DROP TABLE labels;
+                ALTER TABLE labels_v5 RENAME TO labels;
+                CREATE TABLE canned_responses (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workspace_id TEXT NOT NULL,
+                    short_code TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    content_key TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (workspace_id, short_code)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -8,3 +8,10 @@ public enum StorageError: Error, Sendable, Hashable {
     /// The write contradicts the current state; the string says how.
     case conflict(String)
 }
+
+extension StorageError {
+    /// Every backend refuses a demotion that would leave a workspace without an admin with this error.
+    public static let lastAdmin = StorageError.conflict("the workspace must keep at least one admin: make another agent an admin first")
+    /// First-run setup found an admin already there.
+    public static let alreadySetUp = StorageError.conflict("this installation already has an admin: sign in instead")
+}

@@ -34,6 +34,14 @@ struct DataMigrationTests {
         #expect(try await t.inboxMembers(source.webInbox.id) == s.inboxMembers(source.webInbox.id))
         #expect(try await t.teams() == s.teams())
         #expect(try await t.inboxes() == s.inboxes())
+        let labels = try await s.labels()
+        #expect(labels.map(\.name) == ["billing", "shipping", "urgent", "vip"])
+        #expect(try await t.labels() == labels)
+        let canned = try await s.cannedResponses(matching: nil)
+        #expect(canned.count == 2)
+        #expect(try await t.cannedResponses(matching: nil) == canned)
+        #expect(try await t.cannedResponses(matching: "REFUND") == s.cannedResponses(matching: "REFUND"))
+        #expect(report.tables.first { $0.table == "canned_responses" }?.target == 2)
 
         // The installation goes on from where it was: the next number, the next position.
         let existing = try await s.conversations(matching: ConversationQuery(), page: PageRequest(limit: 100)).items

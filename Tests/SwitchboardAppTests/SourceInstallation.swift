@@ -6,7 +6,8 @@ import SwitchboardStore
 
 /// A SQLite installation with a bit of everything, built through the real ports: agents with a token,
 /// a team, an API inbox and a web-chat inbox with members and a visitor session, contacts with emails
-/// (two of them merged), labelled and assigned conversations, a private note, an attachment and jobs.
+/// (two of them merged), labelled and assigned conversations, a private note, an attachment, jobs, a label
+/// of the catalogue with a colour, and canned responses.
 struct SourceInstallation {
     let directory: URL
     let storage: SQLiteStorage
@@ -52,6 +53,9 @@ struct SourceInstallation {
         _ = try await ws.updateConversation(alice.conversation.id, ConversationChange(assignee: .some(admin.id), team: .some(team.id),
                                                                                       labels: ["vip", "billing"]))
         _ = try await ws.updateConversation(bob.conversation.id, ConversationChange(status: .resolved, labels: ["shipping"]))
+        _ = try await ws.createLabel(NewLabel(name: "urgent", color: "#d1242f", description: "Answer within the hour"))
+        _ = try await ws.createCannedResponse(shortCode: "refund", content: "Your refund is on its way.")
+        _ = try await ws.createCannedResponse(shortCode: "hello", content: "Hi! How can we help?")
         _ = try await ws.appendOutgoing(OutgoingMessage(conversationID: alice.conversation.id, sender: .agent(admin.id),
                                                         content: "Refund approved internally", isPrivate: true, status: .sent))
         let bytes = Data("receipt bytes".utf8)

@@ -7,13 +7,19 @@ public enum LabelName {
         var seen = Set<String>()
         var result: [String] = []
         for raw in labels {
-            let name = raw.trimmingWhitespace().lowercased()
-            guard !name.isEmpty, name.count <= maxLength,
-                  name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0) })
-            else { throw .invalidLabel(raw) }
+            let name = try canonical(raw)
             if seen.insert(name).inserted { result.append(name) }
         }
         return result
+    }
+
+    /// One label name in canonical form: what conversations store and the label catalogue is keyed by.
+    public static func canonical(_ raw: String) throws(ConversationRuleViolation) -> String {
+        let name = raw.trimmingWhitespace().lowercased()
+        guard !name.isEmpty, name.count <= maxLength,
+              name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0) })
+        else { throw .invalidLabel(raw) }
+        return name
     }
 }
 

@@ -31,3 +31,5 @@ public typealias InboxID = Identifier<Inbox>
 public typealias ContactID = Identifier<Contact>
 public typealias ConversationID = Identifier<Conversation>
 public typealias MessageID = Identifier<Message>
+public typealias LabelID = Identifier<Label>
+public typealias CannedResponseID = Identifier<CannedResponse>

@@ -46,4 +46,36 @@ extension PostgresWorkspace {
             guard added == 1 else { throw StorageError.notFound("agent") }
         }
     }
+
+    func revokeToken(digest: String) async throws -> Bool {
+        try await storage.write { session in
+            try await session.count("""
+                DELETE FROM agent_tokens WHERE workspace_id = \(ws) AND digest = \(digest) RETURNING digest
+                """) == 1
+        }
+    }
+
+    func updateAgent(_ id: AgentID, name: String?, role: AgentRole?) async throws -> Agent {
+        try await storage.write { session in
+            // Two admins demoting each other at once would each see the other still an admin under
+            // READ COMMITTED; the lock makes the second wait and count again after the first commits.
+            if let role, role != .admin {
+                try await session.run("SELECT pg_advisory_xact_lock(\(storage.adminLockKey))")
+                let wasAdmin = try await session.value("""
+                    SELECT role = 'admin' FROM agents WHERE workspace_id = \(ws) AND id = \(id.rawValue)
+                    """, as: Bool.self)
+                let others = try await session.value("""
+                    SELECT count(*) FROM agents WHERE workspace_id = \(ws) AND role = 'admin' AND id <> \(id.rawValue)
+                    """, as: Int64.self) ?? 0
+                if wasAdmin == true, others == 0 { throw StorageError.lastAdmin }
+            }
+            guard let agent = try await session.row("""
+                UPDATE agents SET name = coalesce(\(name), name), role = coalesce(\(role?.rawValue), role)
+                WHERE workspace_id = \(ws) AND id = \(id.rawValue)
+                RETURNING \(unescaped: AgentRow.columns)
+                """, AgentRow.agent)
+            else { throw StorageError.notFound("agent") }
+            return agent
+        }
+    }
 }

@@ -108,9 +108,11 @@ extension PostgresWorkspace {
             INSERT INTO conversation_labels (workspace_id, label, conversation_id)
             SELECT \(ws), label, \(id) FROM unnest(\(conversation.labels)::text[]) AS label
             """)
+        let ids = conversation.labels.map { _ in LabelID.generate().rawValue }
         try await session.run("""
-            INSERT INTO labels (workspace_id, name, created_at)
-            SELECT \(ws), label, \(Timestamp.now()) FROM unnest(\(conversation.labels)::text[]) AS label
+            INSERT INTO labels (id, workspace_id, name, color, description, created_at)
+            SELECT l.id, \(ws), l.name, \(Label.defaultColor), '', \(Timestamp.now())
+            FROM unnest(\(conversation.labels)::text[], \(ids)::text[]) AS l(name, id)
             ON CONFLICT DO NOTHING
             """)
     }

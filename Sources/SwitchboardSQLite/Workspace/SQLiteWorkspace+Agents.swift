@@ -44,4 +44,33 @@ extension SQLiteWorkspace {
             guard db.changesCount == 1 else { throw StorageError.notFound("agent") }
         }
     }
+
+    func revokeToken(digest: String) async throws -> Bool {
+        let ws = self.ws
+        return try await storage.write { db in
+            try db.execute(sql: "DELETE FROM agent_tokens WHERE workspace_id = ? AND digest = ?", arguments: [ws, digest])
+            return db.changesCount == 1
+        }
+    }
+
+    func updateAgent(_ id: AgentID, name: String?, role: AgentRole?) async throws -> Agent {
+        let ws = self.ws
+        // One write transaction, and SQLite runs those one at a time: no demotion can slip in between
+        // counting the other admins and saving.
+        return try await storage.write { db in
+            guard var record = try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE workspace_id = ? AND id = ?",
+                                                        arguments: [ws, id.rawValue])
+            else { throw StorageError.notFound("agent") }
+            if let role, role != .admin, record.role == AgentRole.admin.rawValue {
+                let others = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM agents WHERE workspace_id = ? AND role = 'admin' AND id <> ?
+                    """, arguments: [ws, id.rawValue]) ?? 0
+                guard others > 0 else { throw StorageError.lastAdmin }
+            }
+            if let name { record.name = name }
+            if let role { record.role = role.rawValue }
+            try record.update(db)
+            return record.agent
+        }
+    }
 }

@@ -124,8 +124,10 @@ extension SQLiteWorkspace {
         for label in conversation.labels {
             try db.execute(sql: "INSERT INTO conversation_labels (workspace_id, label, conversation_id) VALUES (?, ?, ?)",
                            arguments: [ws, label, conversation.id.rawValue])
-            try db.execute(sql: "INSERT INTO labels (workspace_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [ws, label, Timestamp.now()])
+            try db.execute(sql: """
+                INSERT INTO labels (id, workspace_id, name, color, description, created_at) VALUES (?, ?, ?, ?, '', ?)
+                ON CONFLICT DO NOTHING
+                """, arguments: [LabelID.generate().rawValue, ws, label, Label.defaultColor, Timestamp.now()])
         }
     }
 }

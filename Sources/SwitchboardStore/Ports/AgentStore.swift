@@ -9,6 +9,14 @@ public protocol AgentStore: Sendable {
     func agents() async throws -> [Agent]
     /// Stores an API token (by its SHA-256 digest) for an agent.
     func addToken(digest: String, for agent: AgentID) async throws
+    /// Forgets an API token, so it no longer authenticates. False when no token of the workspace has
+    /// this digest.
+    @discardableResult
+    func revokeToken(digest: String) async throws -> Bool
+    /// Renames an agent and/or changes its role (nil leaves a field alone). Throws `.notFound` for an
+    /// unknown agent, and `.conflict` when the change would leave the workspace without an admin;
+    /// concurrent demotions can never both pass that check.
+    func updateAgent(_ id: AgentID, name: String?, role: AgentRole?) async throws -> Agent
 }
 
 /// Teams of agents.

@@ -15,7 +15,7 @@ public protocol Storage: Sendable {
 
 /// All ports of one workspace.
 public protocol WorkspaceStorage: AgentStore, TeamStore, InboxStore, ConversationStore, ContactStore, SearchStore,
-    EventLogStore, VisitorStore, InboxMemberStore, AttachmentStore {}
+    EventLogStore, VisitorStore, InboxMemberStore, AttachmentStore, LabelStore, CannedResponseStore {}
 
 /// Global look-ups, used before the workspace is known.
 public protocol DirectoryStore: Sendable {
@@ -29,4 +29,8 @@ public protocol DirectoryStore: Sendable {
     func visitorSession(tokenDigest digest: String) async throws -> VisitorSession?
     /// Whether any admin exists anywhere (a fresh install has none).
     func hasAdmin() async throws -> Bool
+    /// First-run setup: creates `agent` (an admin) in `workspace` with an API token, but only while no
+    /// admin exists anywhere; throws `.conflict` otherwise. The check and the insert are one
+    /// transaction that concurrent calls cannot interleave, so at most one of them creates an admin.
+    func createFirstAdmin(_ agent: NewAgent, in workspace: WorkspaceID, tokenDigest: String) async throws -> Agent
 }

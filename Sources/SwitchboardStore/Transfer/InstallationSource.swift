@@ -13,6 +13,6 @@ public enum InstallationTables {
     public static let all = [
         "workspaces", "agents", "agent_tokens", "teams", "team_members", "inboxes", "inbox_members",
         "contacts", "contact_handles", "contact_identities", "conversations", "labels", "conversation_labels",
-        "messages", "events", "visitor_sessions", "attachments", "jobs",
+        "messages", "events", "visitor_sessions", "attachments", "jobs", "canned_responses",
     ]
 }
