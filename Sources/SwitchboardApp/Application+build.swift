@@ -83,6 +83,8 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
                               limits: config.widgetLimits, logger: logger),
         attachments: AttachmentService(storage: storage, files: AttachmentFiles(directory: config.resolvedAttachmentDirectory),
                                        policy: config.attachmentPolicy),
+        cannedResponses: CannedResponseService(storage: storage),
+        labels: LabelService(storage: storage),
         metrics: metrics,
         readiness: readiness,
         bodyLimit: config.bodyLimit)

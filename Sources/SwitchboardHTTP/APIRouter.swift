@@ -13,6 +13,8 @@ public struct APIDependencies: Sendable {
     public let realtime: RealtimeService
     public let widget: WidgetService
     public let attachments: AttachmentService
+    public let cannedResponses: CannedResponseService
+    public let labels: LabelService
     public let metrics: PrometheusCollectorRegistry
     /// Set once the node has started; `/healthz` reports it.
     public let readiness: Readiness
@@ -20,7 +22,9 @@ public struct APIDependencies: Sendable {
     public let bodyLimit: Int
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
-                realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService, metrics: PrometheusCollectorRegistry, readiness: Readiness, bodyLimit: Int) {
+                realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService,
+                cannedResponses: CannedResponseService, labels: LabelService, metrics: PrometheusCollectorRegistry,
+                readiness: Readiness, bodyLimit: Int) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
@@ -28,6 +32,8 @@ public struct APIDependencies: Sendable {
         self.realtime = realtime
         self.widget = widget
         self.attachments = attachments
+        self.cannedResponses = cannedResponses
+        self.labels = labels
         self.metrics = metrics
         self.readiness = readiness
         self.bodyLimit = bodyLimit
@@ -52,6 +58,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest)
     let api = router.group("api/v1")
     api.addRoutes(auth.publicEndpoints)
+    api.addRoutes(SetupController(auth: deps.auth).endpoints)
     api.addRoutes(inboxes.inboundEndpoints)
     api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations).endpoints)
     api.addRoutes(WidgetController(widget: deps.widget, attachments: deps.attachments).endpoints)
@@ -61,5 +68,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     agents.addRoutes(ConversationController(conversations: deps.conversations).endpoints)
     agents.addRoutes(ContactController(conversations: deps.conversations).endpoints)
     agents.addRoutes(AttachmentController(attachments: deps.attachments).endpoints)
+    agents.addRoutes(CannedResponseController(cannedResponses: deps.cannedResponses).endpoints)
+    agents.addRoutes(LabelController(labels: deps.labels).endpoints)
     return router
 }

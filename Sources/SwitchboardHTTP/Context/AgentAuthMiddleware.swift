@@ -13,11 +13,19 @@ public struct AgentAuthMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let token = request.bearerToken else {
             throw APIError.unauthenticated("Send Authorization: Bearer <token>; get a token from POST /api/v1/auth/login.")
         }
         var context = context
-        context.agent = try await auth.authenticate(token: String(header.dropFirst(7)).trimmingWhitespace())
+        context.agent = try await auth.authenticate(token: token)
         return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// The token of an `Authorization: Bearer <token>` header, nil without one.
+    var bearerToken: String? {
+        guard let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingWhitespace()
     }
 }

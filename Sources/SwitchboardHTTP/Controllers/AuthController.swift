@@ -14,9 +14,11 @@ struct AuthController {
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
+            .post("auth/logout", use: logout)
             .get("me", use: me)
             .get("agents", use: listAgents)
             .post("agents", use: createAgent)
+            .patch("agents/:id", use: updateAgent)
             .get("teams", use: listTeams)
             .post("teams", use: createTeam)
     }
@@ -25,6 +27,14 @@ struct AuthController {
         let body = try await request.decodeJSON(LoginRequest.self, context: context)
         let login = try await auth.login(email: body.email, password: body.password)
         return LoginResponse(token: login.token, agent: AgentResponse(login.agent))
+    }
+
+    /// Revokes the token this request came with; the agent's other sessions stay signed in.
+    func logout(request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let agent = try context.requireAgent()
+        guard let token = request.bearerToken else { throw APIError.unauthenticated("Send Authorization: Bearer <token>.") }
+        try await auth.logout(agent, token: token)
+        return .noContent
     }
 
     func me(request: Request, context: AppRequestContext) async throws -> AgentResponse {
@@ -43,6 +53,14 @@ struct AuthController {
         let agent = try await auth.createAgent(by: actor, email: body.email, name: body.name, password: body.password,
                                                role: body.role ?? .agent)
         return EditedResponse(status: .created, response: AgentResponse(agent))
+    }
+
+    func updateAgent(request: Request, context: AppRequestContext) async throws -> AgentResponse {
+        let actor = try context.requireAgent()
+        guard actor.isAdmin else { throw ServiceError.forbidden("Only admins can change agents.") }
+        let id = AgentID(try context.parameters.require("id"))
+        let body = try await request.decodeJSON(UpdateAgentRequest.self, context: context)
+        return AgentResponse(try await auth.updateAgent(id, by: actor, name: body.name, role: body.role))
     }
 
     func listTeams(request: Request, context: AppRequestContext) async throws -> ListResponse<TeamResponse> {

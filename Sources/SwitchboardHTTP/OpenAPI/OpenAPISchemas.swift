@@ -18,6 +18,10 @@ enum OpenAPISchemas {
     }
     private static func enumeration(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
 
+    private static var shortCode: [String: Any] { ["type": "string", "pattern": "^[a-z0-9_-]{1,32}$"] }
+    private static var cannedContent: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 10_000] }
+    private static var color: [String: Any] { ["type": "string", "pattern": "^#[0-9a-fA-F]{6}$"] }
+
     static let channels = ["api", "web_chat", "email", "whatsapp", "messenger", "instagram", "telegram", "sms", "twitter", "voice"]
 
     static var all: [String: Any] {
@@ -96,6 +100,21 @@ enum OpenAPISchemas {
             ], required: ["id", "name", "emails", "phones", "identities"]),
             "ContactList": list("Contact"),
             "MergeContactRequest": object(["other_contact_id": string], required: ["other_contact_id"]),
+            "UpdateAgentRequest": object(["name": string, "role": enumeration(["admin", "agent"])]),
+            "SetupStatus": object(["needs_setup": boolean], required: ["needs_setup"]),
+            "SetupRequest": object(["email": string, "name": string, "password": ["type": "string", "minLength": 8]],
+                                   required: ["email", "name", "password"]),
+            "CannedResponse": object(["id": string, "short_code": shortCode, "content": string, "created_at": time],
+                                     required: ["id", "short_code", "content", "created_at"]),
+            "CannedResponseList": list("CannedResponse"),
+            "CreateCannedResponseRequest": object(["short_code": shortCode, "content": cannedContent],
+                                                  required: ["short_code", "content"]),
+            "UpdateCannedResponseRequest": object(["short_code": shortCode, "content": cannedContent]),
+            "Label": object(["id": string, "name": string, "color": color, "description": string],
+                            required: ["id", "name", "color", "description"]),
+            "LabelList": list("Label"),
+            "CreateLabelRequest": object(["name": ["type": "string", "minLength": 1, "maxLength": 64], "color": color,
+                                          "description": ["type": "string", "maxLength": 200]], required: ["name"]),
             "SearchResults": object([
                 "conversations": ["type": "array", "items": OpenAPIDocument.ref("Conversation")],
                 "messages": ["type": "array", "items": OpenAPIDocument.ref("Message")],

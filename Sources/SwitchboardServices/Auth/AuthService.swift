@@ -11,8 +11,8 @@ public struct AuthService: Sendable {
         public let agent: Agent
     }
 
-    private let storage: any Storage
-    private let bcryptCost: UInt8
+    let storage: any Storage
+    let bcryptCost: UInt8
     /// Checked when the email is unknown, so that a wrong email costs as much time as a wrong
     /// password and logins do not reveal which emails exist.
     private let decoy: DecoyHash
@@ -33,6 +33,11 @@ public struct AuthService: Sendable {
         let token = Secrets.token()
         try await storage.workspace(agent.workspaceID).addToken(digest: Secrets.digest(token), for: agent.id)
         return Login(token: token, agent: agent)
+    }
+
+    /// Signs out: the token stops authenticating at once, on every node.
+    public func logout(_ agent: Agent, token: String) async throws {
+        try await storage.workspace(agent.workspaceID).revokeToken(digest: Secrets.digest(token))
     }
 
     /// The agent a bearer token belongs to.
@@ -56,10 +61,7 @@ public struct AuthService: Sendable {
         let name = name.trimmingWhitespace()
         try Validate.email(email)
         try Validate.text(name, field: "name", max: 200)
-        guard password.count >= 8, password.utf8.count <= 72 else {
-            // bcrypt reads at most 72 bytes; longer passwords would be silently truncated.
-            throw ServiceError.invalidField(field: "password", message: "The password must be 8 to 72 bytes long.")
-        }
+        try Validate.password(password)
         let hash = Bcrypt.hash(password, cost: bcryptCost)
         return try await storage.workspace(workspace).createAgent(
             NewAgent(email: email, name: name, role: role, passwordHash: hash))
