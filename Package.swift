@@ -82,7 +82,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/widget.js")],
+            resources: [.copy("Resources/widget.js"), .copy("Resources/app")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -53,6 +53,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI, readiness: deps.readiness).endpoints)
     guard includeAPI else { return router }
     router.addRoutes(WidgetScriptController(script: try WidgetScriptController.loadScript()).endpoints)
+    router.addRoutes(WorkspaceAppController(assets: try WorkspaceAppController.loadAssets()).endpoints)
 
     let auth = AuthController(auth: deps.auth)
     let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest)

@@ -36,6 +36,7 @@ struct SystemAPITests {
             let login = try await api.call(.post, "/api/v1/auth/login", json: ["email": "a@b.co", "password": "x"])
             #expect(login.status == .notFound)
             #expect(try await api.call(.get, "/widget.js").status == .notFound)
+            #expect(try await api.call(.get, "/app").status == .notFound)
         }
     }
 
