@@ -6,11 +6,13 @@
 -- message is in the database. `done` prints one machine-readable RESULT line and, when the
 -- ACK_FILE environment variable is set, writes the acknowledged message ids there, one per line.
 --
--- Usage: wrk ... -s ingest.lua http://127.0.0.1:PORT -- /api/v1/inboxes/ID/incoming INBOUND_TOKEN [PREFIX [OFFSET]]
+-- Usage: wrk ... -s ingest.lua http://127.0.0.1:PORT -- /api/v1/inboxes/ID/incoming INBOUND_TOKEN [PREFIX [OFFSET [CONTACTS]]]
 --
 -- PREFIX (default "bench") starts every external_id, so several wrk processes against one database
 -- (Benchmarks/scale.sh: one per node) never send the same one; OFFSET (default 0) shifts the contact
--- sequence, so that those processes do not write for the same contact at the same moment. When the LATENCY_FILE environment
+-- sequence, so that those processes do not write for the same contact at the same moment. CONTACTS
+-- (default 1,000) is how many customers the messages cycle through; a count above the number of
+-- requests makes every message a new customer and so a new conversation (Benchmarks/list.sh). When the LATENCY_FILE environment
 -- variable is set, `done` also writes the latency distribution there: 1,000 lines "percentile
 -- microseconds" (0.05 ... 99.95) and a last line "100 max", so distributions of several wrk processes
 -- can be merged.
@@ -34,6 +36,7 @@ function init(args)
   path = args[1]
   prefix = args[3] or "bench"
   offset = tonumber(args[4] or "0")
+  contacts = tonumber(args[5] or "1000")
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-Inbox-Token"] = args[2]
@@ -41,7 +44,7 @@ end
 
 function request()
   counter = counter + 1
-  local contact = (counter + offset) % 1000
+  local contact = (counter + offset) % contacts
   local body = string.format(
     '{"external_id":"%s-%d-%d","contact":{"external_id":"customer-%d","name":"Customer %d"},' ..
     '"content":"Hello, I need help with order %d"}',

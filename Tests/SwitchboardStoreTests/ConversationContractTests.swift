@@ -63,6 +63,36 @@ struct ConversationContractTests {
         #expect(seen == [7, 6, 5, 4, 3, 2, 1])
     }
 
+    /// A word in thousands of messages (the SQLite store then walks conversations in activity order
+    /// instead of collecting every match): still each matching conversation once, newest first, paged.
+    @Test(arguments: TestBackend.enabled)
+    func broadTextSearchPagesThroughEveryMatchOnce(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in stride(from: worker, to: 2_100, by: 8) {
+                        _ = try await store.receive("m\(index)", from: "c\(index % 30)", in: inbox, content: "refund for order \(index)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        _ = try await store.receive("other", from: "c-other", in: inbox, content: "where is my parcel")
+        var seen: [Date] = []
+        var ids: Set<ConversationID> = []
+        var cursor: String?
+        repeat {
+            let page = try await store.conversations(matching: ConversationQuery(text: "refund"), page: PageRequest(limit: 7, cursor: cursor))
+            seen += page.items.map(\.conversation.lastActivityAt)
+            ids.formUnion(page.items.map(\.conversation.id))
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen.count == 30 && ids.count == 30)
+        #expect(seen == seen.sorted(by: >))
+    }
+
     @Test(arguments: TestBackend.enabled)
     func garbageCursorIsRejected(backend: TestBackend) async throws {
         let store = try backend.makeWorkspace()

@@ -19,6 +19,21 @@ extension SQLiteWorkspace {
         if case .some(.none) = textPattern { return Page(items: [], nextCursor: nil) }
         return try await storage.read { db in
             var sql = Self.summarySelect + " WHERE c.workspace_id = \(ws)"
+            var probedPattern = textPattern.flatMap { $0 }
+            if let pattern = probedPattern, try !Self.isBroad(pattern, in: db) {
+                // Few matches: start from them and sort those, instead of walking every conversation in
+                // activity order to probe each against the matches (200 ms at 100,000 conversations).
+                // `+workspace_id` keeps SQLite from scanning the workspace's index instead of looking the
+                // matched rowids up (50 ms instead of 4 ms at 100,000 messages).
+                sql = Self.summarySelect(from: SQL("""
+                    (SELECT m.conversation_id AS id FROM messages m WHERE +m.workspace_id = \(ws) AND m.rowid IN
+                        (SELECT rowid FROM messages_fts WHERE messages_fts MATCH \(pattern))
+                     UNION SELECT c2.id FROM conversations c2 WHERE c2.workspace_id = \(ws) AND c2.contact_id IN
+                        (SELECT ct2.id FROM contacts ct2 WHERE +ct2.workspace_id = \(ws) AND ct2.rowid IN
+                            (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH \(pattern))))
+                    """)) + " WHERE c.workspace_id = \(ws)"
+                probedPattern = nil
+            }
             if let status = query.status { sql += " AND c.status = \(status.rawValue)" }
             if let inbox = query.inboxID { sql += " AND c.inbox_id = \(inbox.rawValue)" }
             if let assignee = query.assigneeID {
@@ -29,7 +44,7 @@ extension SQLiteWorkspace {
             if let label = query.label {
                 sql += " AND c.id IN (SELECT conversation_id FROM conversation_labels WHERE workspace_id = \(ws) AND label = \(label.lowercased()))"
             }
-            if let pattern = textPattern.flatMap({ $0 }) {
+            if let pattern = probedPattern {
                 sql += """
                      AND (c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = \(ws) AND m.rowid IN
                                    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH \(pattern)))
@@ -92,6 +107,23 @@ extension SQLiteWorkspace {
     static let summarySelect: SQL = """
         SELECT c.*, ct.name AS contact_name FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
         """
+
+    /// The summary select driven from a subquery of conversation ids (`CROSS JOIN` keeps SQLite from
+    /// reordering the join back to a scan of every conversation).
+    static func summarySelect(from ids: SQL) -> SQL {
+        "SELECT c.*, ct.name AS contact_name FROM " + ids + """
+             AS hits CROSS JOIN conversations c ON c.id = hits.id JOIN contacts ct ON ct.id = c.contact_id
+            """
+    }
+
+    /// Whether a text search matches so many messages that walking conversations in activity order and
+    /// stopping at a page is cheaper than collecting and sorting every match.
+    static func isBroad(_ pattern: FTS5Pattern, in db: Database) throws -> Bool {
+        let limit = 2_000
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT \(limit))",
+                                     arguments: [pattern]) ?? 0
+        return count >= limit
+    }
 
     static func summary(_ row: Row) throws -> ConversationSummary {
         let conversation = try ConversationRecord(row: row).conversation()
