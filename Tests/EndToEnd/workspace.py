@@ -4,14 +4,16 @@
 A new installation: the first-run setup page creates the admin; a conversation that arrives through the API
 appears live in the inbox; the agent opens it, replies, adds a private note, assigns, labels, resolves with the
 keyboard and filters; a customer message and name full of HTML/script render as text; canned responses with
-"/"; settings create an inbox (embed snippet), an agent, a label; a narrow (mobile) width shows one pane at a
-time; sign out revokes the token.
+"/"; settings create an inbox (embed snippet), an agent, a label; a web-chat visitor's message and typing arrive
+live, the agent's typing and reply (with a file) reach the visitor, snooze; a narrow (mobile) width shows one
+pane at a time; sign out revokes the token.
 
 Usage: workspace.py [path/to/switchboard]   (default .build/debug/switchboard)
-Needs: pip install playwright; Debian's chromium at /usr/bin/chromium (no `playwright install`).
+Needs: pip install playwright websockets; Debian's chromium at /usr/bin/chromium (no `playwright install`).
 Screenshots of the main screens go to $E2E_ARTIFACTS (default: a new temp dir).
 Prints 'N passed, M failed' last and exits non-zero when anything failed.
 """
+import json
 import os
 import shutil
 import sys
@@ -19,6 +21,7 @@ import tempfile
 import time
 
 from playwright.sync_api import expect, sync_playwright
+from websockets.sync.client import connect as ws_connect
 
 from harness import Server, call, check, expect_check, snapshot_binary, summary, wait_for
 
@@ -35,6 +38,19 @@ def inbound(base, inbox, external_id, content, customer, name):
                            headers={"X-Inbox-Token": inbox["inbound_token"]})
     assert status in (200, 201), body
     return body
+
+
+def frames_until(socket, predicate, timeout=10.0):
+    """Reads visitor frames until one satisfies the predicate; returns it, or None on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            frame = json.loads(socket.recv(timeout=max(0.05, deadline - time.monotonic())))
+        except TimeoutError:
+            return None
+        if predicate(frame):
+            return frame
+    return None
 
 
 def messages_of(base, token, conversation):
@@ -224,6 +240,44 @@ def main():
             expect_check("/ suggests canned responses", lambda: expect(page.locator(".canned li")).to_contain_text("/tracking"))
             composer.press("Enter")
             expect_check("Enter inserts the canned text", lambda: expect(composer).to_have_value("Your tracking number is in the shipping email."))
+
+            # --- a web-chat visitor: live message, typing both ways, a reply with a file, snooze -------------
+            status, inboxes, _ = call(base, "GET", "/api/v1/inboxes", token=token)
+            chat = next(i for i in inboxes["items"] if i["name"] == "Website chat")
+            status, visitor, _ = call(base, "POST", f"/api/v1/widget/{chat['id']}/sessions", {"name": "Vera Visitor"})
+            check("visitor session", status == 201, visitor)
+            socket_url = base.replace("http://", "ws://") + f"/api/v1/widget/{chat['id']}/ws?visitor_token={visitor['visitor_token']}"
+            with ws_connect(socket_url, open_timeout=10) as socket:
+                frames_until(socket, lambda f: f.get("type") == "hello")
+                socket.send(json.dumps({"type": "message", "content": "Do you ship to Norway?", "client_id": "v-1"}))
+                ack = frames_until(socket, lambda f: f.get("type") == "ack")
+                check("visitor message acknowledged", ack is not None, ack)
+                chat_conversation = ack["conversation_id"] if ack else ""
+                page.goto(f"{base}/app#/inbox")
+                chat_row = page.locator(f".row[data-id='{chat_conversation}']")
+                expect_check("the web-chat conversation is listed with its channel", lambda: expect(chat_row.locator(".channel")).to_have_text("Chat"))
+                chat_row.click()
+                expect_check("its message shows", lambda: expect(page.locator(".message.customer .body")).to_have_text("Do you ship to Norway?"))
+                socket.send(json.dumps({"type": "typing", "typing": True}))
+                expect_check("the visitor's typing shows to the agent", lambda: expect(page.locator(".typing-line")).to_contain_text("is typing"))
+                composer = page.get_by_test_id("composer")
+                composer.press_sequentially("Yes, we")
+                typing = frames_until(socket, lambda f: f.get("type") == "typing" and f.get("typing") is True)
+                check("the agent's typing reaches the visitor", typing is not None, typing)
+                page.locator("input[type=file]").set_input_files(
+                    {"name": "rates.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% Switchboard test\n%%EOF\n"})
+                expect_check("the attachment is ready to send", lambda: expect(page.locator(".pending-file")).to_contain_text("rates.pdf"))
+                composer.fill("Yes, we ship to Norway. Rates attached.")
+                page.get_by_test_id("send").click()
+                expect_check("the reply with its file shows", lambda: expect(page.locator(".message.agent .attachments")).to_contain_text("rates.pdf"))
+                reply = frames_until(socket, lambda f: f.get("type") == "message")
+                check("the visitor receives the reply and its file",
+                      reply is not None and reply["message"]["content"] == "Yes, we ship to Norway. Rates attached."
+                      and [a.get("filename") for a in reply["message"].get("attachments", [])] == ["rates.pdf"], reply)
+            page.get_by_test_id("snooze").select_option("1h")
+            chat_state = lambda: call(base, "GET", f"/api/v1/conversations/{chat_conversation}", token=token)[1]
+            check("snooze for an hour", wait_for(lambda: chat_state().get("status") == "snoozed" and chat_state().get("snoozed_until")), chat_state())
+            expect_check("the header says until when", lambda: expect(page.get_by_test_id("status")).to_contain_text("snoozed until"))
 
             # --- narrow (mobile) width ------------------------------------------------------------------------
             phone = browser.new_context(viewport={"width": 390, "height": 800})
