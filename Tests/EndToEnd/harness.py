@@ -1,5 +1,5 @@
-"""What the end-to-end scripts share: counted checks, a `switchboard serve` process on a free loopback
-port, and a JSON HTTP client that never raises for HTTP errors."""
+"""What the end-to-end scripts share: counted checks, a `switchboard serve` process on a loopback port, a JSON
+HTTP client that never raises for HTTP errors (loopback only: it never goes through a proxy), and polling."""
 import json
 import os
 import shutil
@@ -13,15 +13,17 @@ import urllib.error
 import urllib.request
 
 results = {"passed": 0, "failed": 0}
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 
 
 def check(name, condition, detail=""):
+    """Counts one check and prints it; a failure shows the first 1,500 characters of its detail."""
     if condition:
         results["passed"] += 1
         print(f"ok   {name}", flush=True)
     else:
         results["failed"] += 1
-        print(f"FAIL {name} {detail}", flush=True)
+        print(f"FAIL {name} {str(detail)[:1500]}", flush=True)
     return bool(condition)
 
 
@@ -63,11 +65,12 @@ def snapshot_binary(binary, into):
 
 
 class Server:
-    """`switchboard serve` on a loopback port; ready once /healthz answers. `env` adds environment variables
-    (e.g. SWITCHBOARD_ADMIN_EMAIL for an initial admin)."""
+    """`switchboard serve` on a loopback port (a free one unless `port` is given, e.g. to restart on the same
+    port); ready once /healthz answers within `timeout` seconds. `env` adds environment variables (e.g.
+    SWITCHBOARD_ADMIN_EMAIL for an initial admin), `extra_args` more arguments to `serve`."""
 
-    def __init__(self, binary, data_dir, env=None, extra_args=(), timeout=30):
-        self.port = free_port()
+    def __init__(self, binary, data_dir, env=None, extra_args=(), timeout=30, port=None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.output = []
         self.process = subprocess.Popen(
@@ -80,7 +83,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}: {''.join(self.output)[-2000:]}")
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                with OPENER.open(self.base + "/healthz", timeout=1) as response:
                     if response.status == 200:
                         return
             except OSError:
@@ -89,12 +92,12 @@ class Server:
         self.kill()
         raise RuntimeError(f"server not healthy after {timeout} s: {''.join(self.output)[-2000:]}")
 
-    def stop(self):
-        """SIGTERM, then the exit status, or None when it had to be killed after 15 s."""
+    def stop(self, timeout=15):
+        """SIGTERM, then the exit status, or None when it had to be killed after `timeout` seconds."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                return self.process.wait(timeout=15)
+                return self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
                 return None
@@ -106,32 +109,38 @@ class Server:
             self.process.wait()
 
 
-def call(base, method, path, body=None, token=None, headers=None):
-    """(status, JSON or text body, response headers); never raises for HTTP errors."""
-    data = json.dumps(body).encode() if body is not None else None
+def call(base, method, path, body=None, token=None, headers=None, raw=None, timeout=10):
+    """(status, JSON or text body, response headers); never raises for HTTP errors, raises OSError when there
+    is no HTTP answer at all. `raw` sends those bytes as the body instead of `body` as JSON (both are sent as
+    application/json unless `headers` say otherwise)."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(base + path, data=data, method=method)
-    if body is not None:
+    if data is not None:
         request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with OPENER.open(request, timeout=timeout) as response:
             status, text, response_headers = response.status, response.read().decode(), response.headers
     except urllib.error.HTTPError as error:
-        status, text, response_headers = error.code, error.read().decode(), error.headers
+        status, text, response_headers = error.code, error.read().decode(errors="replace"), error.headers
     try:
         return status, json.loads(text), response_headers
     except ValueError:
         return status, text, response_headers
 
 
-def wait_for(predicate, timeout=10.0, interval=0.1):
-    """The predicate's first truthy value within the timeout, else its last value."""
+def wait_for(predicate, timeout=10.0, interval=0.1, retry=()):
+    """The predicate's first truthy value within the timeout, else its last value. Exceptions of the types in
+    `retry` count as "not yet" (None when it is the last)."""
     deadline = time.monotonic() + timeout
-    value = predicate()
-    while not value and time.monotonic() < deadline:
+    while True:
+        try:
+            value = predicate()
+        except retry:
+            value = None
+        if value or time.monotonic() >= deadline:
+            return value
         time.sleep(interval)
-        value = predicate()
-    return value

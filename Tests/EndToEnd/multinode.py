@@ -29,7 +29,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,8 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
+
+from harness import call, check, free_port, results, snapshot_binary, summary
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(REPO, ".build", "debug", "switchboard")
@@ -45,57 +45,16 @@ ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "change me please"
 BURST = int(os.environ.get("MULTINODE_BURST", "400"))
 CONCURRENCY = int(os.environ.get("MULTINODE_CONCURRENCY", "16"))
-results = {"passed": 0, "failed": 0}
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}", flush=True)
-    else:
-        results["failed"] += 1
-        text = detail if isinstance(detail, str) else repr(detail)
-        print(f"FAIL {name} {text[:1500]}", flush=True)
-    return bool(condition)
 
 
 def info(text):
     print(f"     {text}", flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base, method, path, body=None, token=None, headers=None, timeout=10):
-    """(status, parsed body). Raises OSError when there is no HTTP answer at all."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
-    try:
-        with OPENER.open(request, timeout=timeout) as response:
-            text = response.read().decode()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        text = error.read().decode(errors="replace")
-        status = error.code
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
-
-
 def try_call(*args, **kwargs):
-    """call(), with a failed connection answered as (None, repr(error))."""
+    """(status, body) of call(), with a failed connection answered as (None, repr(error))."""
     try:
-        return call(*args, **kwargs)
+        return call(*args, **kwargs)[:2]
     except (OSError, urllib.error.URLError) as error:
         return None, repr(error)
 
@@ -331,40 +290,41 @@ def part_a(pg, db, a, b, ctx):
     rows = pg.psql("SELECT role, count(*) FROM agents GROUP BY role ORDER BY role", db)
     check("(a) exactly one agent (the admin) in the database after two nodes started with the admin env",
           rows == [["admin", "1"]], rows)
-    status, agents = call(b.base, "GET", "/api/v1/agents", token=ctx["token_b"])
+    status, agents, _ = call(b.base, "GET", "/api/v1/agents", token=ctx["token_b"])
     check("(a) GET /agents on B lists one admin", status == 200 and len(agents.get("items", [])) == 1, f"{status} {agents}")
-    status, me = call(b.base, "GET", "/api/v1/me", token=ctx["token_a"])
+    status, me, _ = call(b.base, "GET", "/api/v1/me", token=ctx["token_a"])
     check("(a) a token issued by A is accepted by B", status == 200, f"{status} {me}")
 
-    status, api_inbox = call(a.base, "POST", "/api/v1/inboxes", {"name": "Shop backend", "channel": "api"}, token=ctx["token_a"])
+    status, api_inbox, _ = call(a.base, "POST", "/api/v1/inboxes", {"name": "Shop backend", "channel": "api"}, token=ctx["token_a"])
     check("(a) api inbox created on A", status == 201 and api_inbox.get("inbound_token"), f"{status} {api_inbox}")
-    status, chat_inbox = call(a.base, "POST", "/api/v1/inboxes",
-                              {"name": "Website", "channel": "web_chat", "settings": {"greeting": "Hi!", "pre_chat_form": False}},
-                              token=ctx["token_a"])
+    status, chat_inbox, _ = call(a.base, "POST", "/api/v1/inboxes",
+                                 {"name": "Website", "channel": "web_chat", "settings": {"greeting": "Hi!", "pre_chat_form": False}},
+                                 token=ctx["token_a"])
     check("(a) web_chat inbox created on A", status == 201 and chat_inbox.get("id"), f"{status} {chat_inbox}")
     if not (api_inbox.get("inbound_token") and chat_inbox.get("id")):
         raise RuntimeError("inboxes missing; the remaining checks need them")
     ctx["api_inbox"], ctx["inbound_token"], ctx["chat_inbox"] = api_inbox["id"], api_inbox["inbound_token"], chat_inbox["id"]
-    status, listing = call(b.base, "GET", "/api/v1/inboxes", token=ctx["token_b"])
+    status, listing, _ = call(b.base, "GET", "/api/v1/inboxes", token=ctx["token_b"])
     listed = {item.get("id") for item in listing.get("items", [])} if isinstance(listing, dict) else set()
     check("(a) both inboxes listed on B", status == 200 and {ctx["api_inbox"], ctx["chat_inbox"]} <= listed, f"{status} {listing}")
-    status, config = call(b.base, "GET", f"/api/v1/widget/{ctx['chat_inbox']}/config")
+    status, config, _ = call(b.base, "GET", f"/api/v1/widget/{ctx['chat_inbox']}/config")
     check("(a) widget config of the web_chat inbox served by B", status == 200 and config.get("inbox_id") == ctx["chat_inbox"],
           f"{status} {config}")
 
 
 def post_inbound(node, ctx, external_id, content, contact="cust-1", timeout=10):
+    """(status, body); raises OSError when there is no HTTP answer at all."""
     return call(node.base, "POST", f"/api/v1/inboxes/{ctx['api_inbox']}/incoming",
                 {"external_id": external_id, "content": content,
                  "contact": {"external_id": contact, "name": f"Customer {contact}"}},
-                headers={"X-Inbox-Token": ctx["inbound_token"]}, timeout=timeout)
+                headers={"X-Inbox-Token": ctx["inbound_token"]}, timeout=timeout)[:2]
 
 
 def part_b(pg, db, a, b, ctx, sockets):
     tag = secrets.token_hex(3)
     agent = Socket(f"{a.ws_base}/api/v1/realtime?token={ctx['token_a']}", "agent@A")
     sockets.append(agent)
-    status, session = call(b.base, "POST", f"/api/v1/widget/{ctx['chat_inbox']}/sessions", {"name": "Vera Visitor"})
+    status, session, _ = call(b.base, "POST", f"/api/v1/widget/{ctx['chat_inbox']}/sessions", {"name": "Vera Visitor"})
     if not check("(b) visitor session created on B", status == 201 and session.get("visitor_token"), f"{status} {session}"):
         return
     visitor = Socket(f"{b.ws_base}/api/v1/widget/{ctx['chat_inbox']}/ws?visitor_token={session['visitor_token']}", "visitor@B")
@@ -389,8 +349,8 @@ def part_b(pg, db, a, b, ctx, sockets):
 
     mark = visitor.mark()
     sent = time.monotonic()
-    status, reply = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
-                         {"content": f"Reply from node A {tag}"}, token=ctx["token_a"])
+    status, reply, _ = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
+                            {"content": f"Reply from node A {tag}"}, token=ctx["token_a"])
     check("(b) agent reply posted to A", status == 201, f"{status} {reply}")
     got = visitor.wait_for(lambda f: f.get("type") == "message" and f.get("message", {}).get("id") == reply.get("id"), 10, mark)
     check("(b) the reply posted to A reaches the visitor socket on B",
@@ -400,11 +360,11 @@ def part_b(pg, db, a, b, ctx, sockets):
         info(f"reply posted to A -> visitor socket on B: {ms(got[0] - sent)}")
 
     note_text = f"PRIVATE note {tag}, never for the visitor"
-    status, note = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
-                        {"content": note_text, "private": True}, token=ctx["token_a"])
+    status, note, _ = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
+                           {"content": note_text, "private": True}, token=ctx["token_a"])
     check("(b) private note posted to A", status == 201 and note.get("private") is True, f"{status} {note}")
-    status, marker = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
-                          {"content": f"After the note {tag}"}, token=ctx["token_a"])
+    status, marker, _ = call(a.base, "POST", f"/api/v1/conversations/{conversation}/messages",
+                             {"content": f"After the note {tag}"}, token=ctx["token_a"])
     got = visitor.wait_for(lambda f: f.get("type") == "message" and f.get("message", {}).get("id") == marker.get("id"), 10, mark)
     note_on_agent = agent.wait_for(message_created({note.get("id")}), 10)
     time.sleep(0.3)
@@ -706,23 +666,20 @@ def main():
     url = os.environ.get("SWITCHBOARD_TEST_POSTGRES_URL")
     if not url:
         print("SKIP multinode: SWITCHBOARD_TEST_POSTGRES_URL is not set (a PostgreSQL URL whose user may CREATE DATABASE)")
-        print("0 passed, 0 failed")
-        return 0
+        return summary()
     try:
         import websockets.sync.client  # noqa: F401
     except ImportError:
         check("python package websockets (pip install websockets) is installed", False)
-        print(f"{results['passed']} passed, {results['failed']} failed")
-        return 1
+        return summary()
     pg = Postgres(url)
     work = tempfile.mkdtemp(prefix="switchboard-multinode-")
-    binary = os.path.join(work, "switchboard")
     db = f"switchboard_e2e_{secrets.token_hex(4)}"
     nodes, sockets = [], []
     created = False
     started = time.monotonic()
     try:
-        shutil.copy2(BINARY, binary)  # the build may relink the original while this runs
+        binary = snapshot_binary(BINARY, work)  # the build may relink the original while this runs
         pg.psql(f"CREATE DATABASE {db}")
         created = True
         print(f"     database {db} on {pg.parts.hostname}:{pg.port}; binary {BINARY}", flush=True)
@@ -788,8 +745,7 @@ def finish(pg, db, created, nodes, sockets, work):
         print(f"     kept database {db} and {work}")
     else:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":

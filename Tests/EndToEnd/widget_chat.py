@@ -23,14 +23,10 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -39,120 +35,16 @@ import zlib
 from playwright.sync_api import expect, sync_playwright
 from websockets.sync.client import connect as ws_connect
 
+from harness import Server, call, check, expect_check, free_port, snapshot_binary, summary, wait_for
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(REPO, ".build", "debug", "switchboard")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ADMIN = {"email": "admin@example.com", "password": "change me please"}
+ADMIN_ENV = {"SWITCHBOARD_ADMIN_EMAIL": ADMIN["email"], "SWITCHBOARD_ADMIN_PASSWORD": ADMIN["password"],
+             "SWITCHBOARD_ADMIN_NAME": "Ada Admin"}  # the servers start with this admin
 GREETING = "Hi! Ask us anything."
 TIMEOUT_MS = 10_000
-SERVER_BINARY = BINARY  # replaced by a private copy in main()
-results = {"passed": 0, "failed": 0}
-
-
-def check(name, condition, detail=""):
-    if condition:
-        results["passed"] += 1
-        print(f"ok   {name}", flush=True)
-    else:
-        results["failed"] += 1
-        print(f"FAIL {name} {detail}", flush=True)
-
-
-def expect_check(name, assertion):
-    """Runs a Playwright `expect` (bounded by its timeout) as one check."""
-    try:
-        assertion()
-        check(name, True)
-        return True
-    except Exception as error:  # noqa: BLE001 - an assertion or timeout is a failed check
-        check(name, False, str(error).splitlines()[0][:300] if str(error) else repr(error))
-        return False
-
-
-def snapshot_binary(binary, into):
-    """A private copy of the binary and its resource bundles (widget.js), so a rebuild during the run can
-    neither fail a restart (ETXTBSY) nor mix two server versions. Retried while the build is writing."""
-    for _ in range(10):
-        stamp = os.stat(binary).st_mtime_ns
-        target = tempfile.mkdtemp(prefix="bin-", dir=into)
-        shutil.copy2(binary, target)
-        for entry in os.listdir(os.path.dirname(binary)):
-            if entry.endswith(".resources"):
-                shutil.copytree(os.path.join(os.path.dirname(binary), entry), os.path.join(target, entry))
-        if os.stat(binary).st_mtime_ns == stamp:
-            return os.path.join(target, os.path.basename(binary))
-        time.sleep(2)
-    raise RuntimeError(f"{binary} kept changing while being copied")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`switchboard serve` on a loopback port with the admin from the environment; ready once /healthz answers."""
-
-    def __init__(self, data_dir, port=None, extra_args=(), timeout=30):
-        self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.output = []
-        env = dict(os.environ, SWITCHBOARD_ADMIN_EMAIL=ADMIN["email"], SWITCHBOARD_ADMIN_PASSWORD=ADMIN["password"],
-                   SWITCHBOARD_ADMIN_NAME="Ada Admin")
-        self.process = subprocess.Popen(
-            [SERVER_BINARY, "serve", "--port", str(self.port), "--data-dir", data_dir, "--log-level", "warning",
-             *extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        # Keep reading the server's output so a full pipe can never block it.
-        threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}: {''.join(self.output)[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"server not healthy after {timeout} s: {''.join(self.output)[-2000:]}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-def call(base, method, path, body=None, token=None, headers=None):
-    """(status, JSON or text body, response headers); never raises for HTTP errors."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status, text, response_headers = response.status, response.read().decode(), response.headers
-    except urllib.error.HTTPError as error:
-        status, text, response_headers = error.code, error.read().decode(), error.headers
-    try:
-        return status, json.loads(text), response_headers
-    except ValueError:
-        return status, text, response_headers
 
 
 def fetch_bytes(url, token=None, method="GET", data=None, content_type=None):
@@ -188,21 +80,6 @@ def make_pdf(text):
 
 def is_error_body(body):
     return isinstance(body, dict) and isinstance(body.get("error"), dict) and body["error"].get("code")
-
-
-def wait_for(predicate, timeout=10.0, interval=0.1):
-    """Polls predicate (exceptions count as 'not yet') until it returns something truthy or time runs out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception:  # noqa: BLE001 - retried until the deadline
-            pass
-        if time.monotonic() >= deadline:
-            return None
-        time.sleep(interval)
 
 
 class HostSite:
@@ -278,7 +155,7 @@ class AgentSocket:
         def find():
             with self.lock:
                 return next((f for f in self.frames if predicate(f)), None)
-        return wait_for(find, timeout)
+        return wait_for(find, timeout, retry=Exception)
 
     def send(self, frame):
         self.ws.send(json.dumps(frame))
@@ -307,7 +184,6 @@ def conversation_messages(base, token, conversation):
 
 
 def main():
-    global SERVER_BINARY
     work_dir = tempfile.mkdtemp(prefix="switchboard-widget-e2e-")
     data_dir = os.path.join(work_dir, "data")
     os.makedirs(data_dir)
@@ -316,8 +192,8 @@ def main():
     server = site = agent = playwright = browser = page = None
     page_errors, foreign_requests = [], []
     try:
-        SERVER_BINARY = snapshot_binary(BINARY, work_dir)
-        server = Server(data_dir)
+        binary = snapshot_binary(BINARY, work_dir)
+        server = Server(binary, data_dir, env=ADMIN_ENV)
         base = server.base
         status, login, _ = call(base, "POST", "/api/v1/auth/login", ADMIN)
         check("admin from the environment can log in", status == 200 and login.get("token"), login)
@@ -390,7 +266,7 @@ def main():
         check("multi-line content kept", own.locator(CONTENT).text_content() == first, own.locator(CONTENT).text_content())
 
         listing = wait_for(lambda: (lambda r: r[0] == 200 and r[1].get("items") and r[1])(
-            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5)
+            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5, retry=Exception)
         items = listing.get("items", []) if listing else []
         check("one conversation in the inbox", len(items) == 1, listing)
         conversation = items[0]["id"] if items else ""
@@ -623,7 +499,7 @@ def main():
                      lambda: expect(picture).to_have_attribute("data-direction", "in"))
         check("files: uploaded once", uploads == ["red dot.png"], uploads)
         listing = wait_for(lambda: (lambda r: r[0] == 200 and len(r[1].get("items", [])) == 2 and r[1])(
-            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5)
+            call(base, "GET", f"/api/v1/conversations?inbox_id={inbox_id}", token=token)), timeout=5, retry=Exception)
         files_conversation = next((i["id"] for i in (listing or {}).get("items", []) if i.get("id") != conversation), "")
         check("files: the visitor has their own conversation", bool(files_conversation), listing)
         stored = conversation_messages(base, token, files_conversation)
@@ -750,7 +626,7 @@ def main():
         page.on("request", lambda request: attempts.append(request.url) if "/widget/" in request.url else None)
         page.wait_for_timeout(7000)
         check("reconnect attempts back off while the server is down", 1 <= len(attempts) <= 5, attempts)
-        server = Server(data_dir, port=server.port)
+        server = Server(binary, data_dir, env=ADMIN_ENV, port=server.port)
         expect_check("server back: the widget reconnects and the message is acknowledged",
                      lambda: expect(pending).to_have_attribute("data-status", "sent", timeout=45_000))
         expect_check("server back: connection banner gone",
@@ -770,7 +646,7 @@ def main():
                      lambda: expect(page.locator(MESSAGE, has_text=closed)).to_have_attribute("data-status", "sending"))
         page.screenshot(path=os.path.join(artifacts, "widget-offline.png"))
         page.close()
-        server = Server(data_dir, port=server.port)
+        server = Server(binary, data_dir, env=ADMIN_ENV, port=server.port)
         page = context.new_page()
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         page.goto(site.url(inbox_id))
@@ -791,7 +667,7 @@ def main():
         page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda payload: rate_errors.append(payload) if "rate_limited" in str(payload) else None))
         server.stop()
-        server = Server(data_dir, port=server.port, extra_args=["--widget-visitor-message-rate", "1"])
+        server = Server(binary, data_dir, env=ADMIN_ENV, port=server.port, extra_args=["--widget-visitor-message-rate", "1"])
         expect_check("reconnected to the rate-limited server",
                      lambda: expect(page.get_by_test_id("switchboard-connection")).to_be_hidden(timeout=45_000))
         box = page.get_by_test_id("switchboard-input")
@@ -832,8 +708,7 @@ def main():
             server.stop()
         shutil.rmtree(work_dir, ignore_errors=True)
     print(f"screenshots: {artifacts}")
-    print(f"{results['passed']} passed, {results['failed']} failed")
-    return 0 if results["failed"] == 0 else 1
+    return summary()
 
 
 if __name__ == "__main__":
