@@ -11,12 +11,14 @@ import SwitchboardStore
 /// Writers never notify inside their transaction (that would serialise every commit on PostgreSQL's
 /// notification lock). After a commit, ``publish(_:)`` only wakes this node's reader. The reader
 /// numbers pending events (``PostgresStorage/sequencePendingEvents()``, one node at a time under an
-/// advisory lock), tells the other nodes with one `NOTIFY` per batch, and then reads the log from its
-/// cursor and hands every new event to this node's subscribers, its own node's and the others' alike,
-/// in log order. A node that lost its connection reads from its cursor when it is back, so it misses
-/// nothing; a periodic sweep covers events held back by a transaction that was still open.
+/// advisory lock, which tells the other nodes with one `NOTIFY` per batch), and then reads the log from
+/// its cursor and hands every new event to this node's subscribers, its own node's and the others'
+/// alike, in log order. A reader woken only by another node's notification skips the numbering step:
+/// the notifier has just done it. A node that lost its connection reads from its cursor when it is
+/// back, so it misses nothing; a periodic sweep covers events held back by a transaction that was
+/// still open.
 public final class PostgresEventBus: EventBus, Service {
-    static let channel = "switchboard_events"
+    static let channel = PostgresStorage.eventsChannel
     /// Events buffered per local subscriber (a slow one loses wake-ups, never data: see EventBus).
     static let bufferSize = 4096
     /// Events read from the log per query.
@@ -26,6 +28,8 @@ public final class PostgresEventBus: EventBus, Service {
     private let logger: Logger
     private let broadcaster = LocalBroadcaster<DomainEvent>(bufferSize: PostgresEventBus.bufferSize)
     private let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// Raised by this node's commits and the sweep: the next catch-up numbers pending events first.
+    private let needsNumbering = Atomic<Bool>(true)
     /// How often the reader looks even when nobody woke it.
     private let sweepInterval: Duration
 
@@ -37,6 +41,7 @@ public final class PostgresEventBus: EventBus, Service {
 
     public func publish(_ events: [DomainEvent]) {
         guard !events.isEmpty else { return }
+        needsNumbering.store(true, ordering: .releasing)
         wake.continuation.yield()
     }
 
@@ -48,7 +53,11 @@ public final class PostgresEventBus: EventBus, Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.listen() }
                 group.addTask {
-                    while !Task.isCancelled { try? await Task.sleep(for: self.sweepInterval); self.wake.continuation.yield() }
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.sweepInterval)
+                        self.needsNumbering.store(true, ordering: .releasing)
+                        self.wake.continuation.yield()
+                    }
                 }
                 group.addTask {
                     var cursor = start
@@ -58,6 +67,7 @@ public final class PostgresEventBus: EventBus, Service {
                         } catch {
                             self.logger.warning("event log unavailable", metadata: ["error": "\(String(reflecting: error))"])
                             try? await Task.sleep(for: .milliseconds(200))
+                            self.needsNumbering.store(true, ordering: .releasing)
                             self.wake.continuation.yield()
                         }
                     }
@@ -68,8 +78,8 @@ public final class PostgresEventBus: EventBus, Service {
 
     /// Numbers what is pending, tells the other nodes, and delivers everything after `cursor`.
     private func catchUp(from cursor: Int64) async throws -> Int64 {
-        if let numbered = try await storage.sequencePendingEvents() {
-            try await storage.client.query("SELECT pg_notify(\(Self.channel), \(String(numbered)))", logger: logger)
+        if needsNumbering.exchange(false, ordering: .acquiringAndReleasing) {
+            _ = try await storage.sequencePendingEvents()
         }
         var cursor = cursor
         while true {

@@ -17,6 +17,11 @@ extension PostgresStorage {
     /// One step runs at a time across all nodes (an advisory lock); a call that finds another step
     /// running does nothing. Returns the highest position assigned, or nil when none was.
     /// Readers of the log call it themselves; a node may also call it on a timer to keep positions fresh.
+    ///
+    /// A step that numbered events notifies every node on ``PostgresEventBus/channel`` with the highest
+    /// position, in the same transaction: the notification is sent at commit, so a node it wakes finds
+    /// the positions, and it costs no extra round trip. (This is the only transaction that notifies;
+    /// message writes never do.)
     public func sequencePendingEvents() async throws -> Int64? {
         try await write { session in
             guard try await session.value("SELECT pg_try_advisory_xact_lock(\(sequencerLockKey))", as: Bool.self) == true
@@ -30,11 +35,16 @@ extension PostgresStorage {
                 numbered AS (
                     UPDATE events e SET position = base.last + pending.n FROM base, pending
                     WHERE e.seq = pending.seq
-                    RETURNING e.position)
-                SELECT max(position) FROM numbered
+                    RETURNING e.position),
+                highest AS (SELECT max(position) AS position FROM numbered)
+                SELECT position FROM highest
+                WHERE CASE WHEN position IS NULL THEN true ELSE pg_notify(\(Self.eventsChannel), position::text) IS NOT NULL END
                 """, as: Int64?.self) ?? nil
         }
     }
+
+    /// The `LISTEN` channel on which ``sequencePendingEvents()`` announces newly numbered events.
+    public static let eventsChannel = "switchboard_events"
 
     /// Events of every workspace after `afterPosition`, in log order: what the cross-node event
     /// bus relays. Numbers what is pending first.

@@ -78,6 +78,37 @@ struct PostgresEventLogTests {
         return try await condition()
     }
 
+    /// The numbering step itself tells every node (its NOTIFY is sent at its commit), so no separate
+    /// notification round trip is needed and a woken node always finds the positions.
+    @Test func numberingNotifiesTheHighestPosition() async throws {
+        let storage = try PostgresTestDatabase.makeStorage()
+        let store = storage.workspace(Workspace.defaultID)
+        let inbox = try await store.apiInbox()
+        let heard = try await storage.client.withConnection { connection in
+            try await connection.listen(on: PostgresStorage.eventsChannel) { notifications in
+                _ = try await store.receive("m0", in: inbox)
+                var numbered: Int64?
+                // Other tests' open transactions on the same server can hold numbering back for a moment.
+                _ = try await Self.eventually {
+                    numbered = try await storage.sequencePendingEvents()
+                    return numbered != nil
+                }
+                let expected = try #require(numbered).description
+                return try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        // Other tests number their own schemas' events on the same channel: wait for ours.
+                        for try await notification in notifications where notification.payload == expected { return true }
+                        return false
+                    }
+                    group.addTask { try await Task.sleep(for: .seconds(5)); return false }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? false
+                }
+            }
+        }
+        #expect(heard, "a NOTIFY with the highest position numbered")
+    }
+
     @Test func anOpenTransactionHoldsBackTheNumberingOfLaterEvents() async throws {
         let storage = try PostgresTestDatabase.makeStorage()
         let store = storage.workspace(Workspace.defaultID)

@@ -2,15 +2,15 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import Synchronization
 import SwitchboardCore
 import SwitchboardServices
 
 /// The agents' realtime socket: `GET /api/v1/realtime?token=...&after=<event id>`.
 ///
-/// Logged events come from the event log in sequence order; the event bus only wakes the connection
-/// up. So a reconnecting client that passes the last id it saw as `after` misses nothing, and a slow
-/// client that loses wake-ups still gets every event. Typing and presence are live signals: they are
+/// Logged events go out in log order with no gaps: an event from the bus is sent as it is only when it
+/// directly follows the last one sent; otherwise the connection reads the event log from there. So a
+/// reconnecting client that passes the last id it saw as `after` misses nothing, and a slow client
+/// whose wake-ups were dropped still gets every event. Typing and presence are live signals: they are
 /// sent as they happen, carry the id of the last logged event sent before them, and are not replayed.
 struct RealtimeController {
     let auth: AuthService
@@ -43,7 +43,7 @@ struct RealtimeController {
 
     /// What the writer task is woken by.
     private enum Wake: Sendable {
-        case committed
+        case committed(DomainEvent)
         case signal(LiveSignal)
         case reply(String)
     }
@@ -62,9 +62,9 @@ struct RealtimeController {
         // from the cursor, and the first read below covers anything committed in between.
         let wakeUps = realtime.wakeUps()
         let signals = realtime.liveSignals()
+        // A dropped wake-up costs a log read, never an event: the newest is always kept, and a gap
+        // before it sends the writer to the log.
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1024))
-        // One pending read of the log covers any number of commits: under load, wake-ups coalesce.
-        let readPending = PendingFlag()
         realtime.presence.connected(agent)
         defer { realtime.presence.disconnected(agent) }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -75,9 +75,7 @@ struct RealtimeController {
                 }
             }
             group.addTask {
-                for await event in wakeUps where event.workspaceID == agent.workspaceID {
-                    if readPending.raise() { wake.yield(.committed) }
-                }
+                for await event in wakeUps where event.workspaceID == agent.workspaceID { wake.yield(.committed(event)) }
             }
             group.addTask {
                 for await signal in signals where signal.workspaceID == agent.workspaceID { wake.yield(.signal(signal)) }
@@ -87,9 +85,7 @@ struct RealtimeController {
                 try await writer.sendCommitted()
                 for await item in wakes {
                     switch item {
-                    case .committed:
-                        readPending.lower()
-                        try await writer.sendCommitted()
+                    case .committed(let event): try await writer.deliver(event)
                     case .signal(let signal): try await writer.send(signal)
                     case .reply(let text): try await outbound.write(.text(text))
                     }
@@ -123,6 +119,18 @@ struct RealtimeController {
             scope = fresh
             scopeRead = .now
             return fresh
+        }
+
+        /// Sends a committed event straight from the bus when it is the log's next one after the cursor
+        /// (no event, of any workspace, lies between), else reads the log from the cursor: the bus may
+        /// deliver out of order or drop under load, the log never does.
+        mutating func deliver(_ event: DomainEvent) async throws {
+            guard event.sequence > cursor else { return }
+            guard event.sequence == cursor + 1 else { return try await sendCommitted() }
+            if try await currentScope().allows(event.inboxID) {
+                try await outbound.write(.text(try RealtimeFrame(event).text()))
+            }
+            cursor = event.sequence
         }
 
         mutating func sendCommitted() async throws {
@@ -185,15 +193,6 @@ struct RealtimeController {
         }
         return value
     }
-}
-
-/// Set by whoever asks for work, cleared by whoever starts it: asking again while it is raised is free.
-final class PendingFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-
-    /// Raises the flag; true when it was down (the caller should ask for the work).
-    func raise() -> Bool { !raised.exchange(true, ordering: .acquiringAndReleasing) }
-    func lower() { raised.store(false, ordering: .releasing) }
 }
 
 /// A frame an agent's screen sends: `{"type": "typing", "conversation_id", "typing"}` or
