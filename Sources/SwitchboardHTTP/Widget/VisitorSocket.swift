@@ -34,15 +34,15 @@ struct VisitorSocket {
             contactID: session.contactID.rawValue, conversationID: history.conversation?.rawValue, messages: messages,
             agentsOnline: widget.agentsOnline(session)).text()))
 
-        // Whichever side ends first (the visitor leaves, or the hub drops a visitor too far behind)
-        // ends the other, and returning closes the socket.
+        // The visitor's frames are read in one child task and the hub's frames are written from this
+        // one: a task fewer per socket than a reader and a writer side by side, which counts with
+        // thousands of idle sockets. Whichever side ends first ends the other, and returning closes
+        // the socket.
+        defer { connection.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await item in connection.feed {
-                    try await outbound.write(.text(try await frame(for: item, session).text()))
-                }
-            }
-            group.addTask {
+                // The visitor left (or sent what the socket refuses): ending the feed ends the writer.
+                defer { connection.finish() }
                 var conversation = history.conversation
                 for try await frame in inbound.messages(maxSize: widget.limits.maxFrameSize) {
                     connection.touch()
@@ -56,9 +56,13 @@ struct VisitorSocket {
                     }
                 }
             }
-            defer { connection.finish() }
-            try await group.next()
+            for await item in connection.feed {
+                try await outbound.write(.text(try await frame(for: item, session).text()))
+            }
+            // The feed ended: the reader finished it, or the hub dropped a visitor too far behind.
             group.cancelAll()
+            // A reader's own failure (an oversized frame, say) closes the socket with its code.
+            if case .failure(let error)? = await group.nextResult(), !(error is CancellationError) { throw error }
         }
     }
 
