@@ -5,11 +5,21 @@ import SwitchboardStore
 extension IngestTransaction {
     /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
     /// An existing contact is locked for the rest of the transaction (see ``lockContact(_:)``).
-    mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) async throws -> ContactID {
-        let known = try await session.value("""
-            SELECT contact_id FROM contact_identities
-            WHERE workspace_id = \(workspace.rawValue) AND channel = \(channel.rawValue) AND external_id = \(draft.externalID)
-            """, as: String.self).map { ContactID($0) }
+    /// Also returns the contact as it now stands when this found it by its channel id and changed
+    /// nothing (the common case), so the caller need not read it again.
+    mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind,
+                                      now: Int64) async throws -> (ContactID, current: Contact?) {
+        // Found by its channel id: locked and read in one statement. An identity whose contact a
+        // concurrent merge deleted finds no row here; claiming the identity below then conflicts and
+        // the rerun finds the contact it moved to.
+        let knownContact = try await session.row("""
+            SELECT \(unescaped: ContactRow.columns) FROM contact_identities ci
+            JOIN contacts ct ON ct.workspace_id = ci.workspace_id AND ct.id = ci.contact_id
+            WHERE ci.workspace_id = \(workspace.rawValue) AND ci.channel = \(channel.rawValue)
+              AND ci.external_id = \(draft.externalID)
+            FOR UPDATE OF ct
+            """, ContactRow.contact)
+        let known = knownContact?.id
         let email = draft.email.map(ContactHandle.email.normalized).flatMap { $0.isEmpty ? nil : $0 }
         let phone = draft.phone.map(ContactHandle.phone.normalized).flatMap { $0.isEmpty ? nil : $0 }
         var matched = known
@@ -19,7 +29,7 @@ extension IngestTransaction {
         let contactID: ContactID
         if let matched {
             contactID = matched
-            try await lockContact(contactID)
+            if known == nil { try await lockContact(contactID) }
         } else {
             contactID = .generate()
             let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
@@ -37,13 +47,15 @@ extension IngestTransaction {
             guard claimed == 1 else { throw WriteConflict() }
         }
         let isNew = matched == nil
+        var handlesAdded = false
         for (kind, value) in [(ContactHandle.email, email), (.phone, phone)] {
             guard let value else { continue }
             let added = try await kind.add(value, to: contactID, workspace: workspace, in: session)
             // Nobody had the handle when this contact was made, so someone took it meanwhile.
             if isNew, !added { throw WriteConflict() }
+            handlesAdded = handlesAdded || added
         }
-        return contactID
+        return (contactID, handlesAdded ? nil : knownContact)
     }
 
     /// Locks the contact row: whoever opens a conversation for a contact holds this lock, so two

@@ -29,14 +29,14 @@ struct IngestTransaction {
     private var ws: String { workspace.rawValue }
 
     mutating func run(_ incoming: IncomingMessage) async throws -> IngestResult {
-        guard let channel = try await session.value("""
-            SELECT channel FROM inboxes WHERE workspace_id = \(ws) AND id = \(incoming.inboxID.rawValue)
-            """, as: String.self).flatMap(ChannelKind.init(rawValue:))
+        // Each statement is a round trip to the server, the main cost of an ingest here: the inbox and
+        // an earlier delivery of the same external id are read together.
+        guard let (channel, earlier) = try await inboxAndEarlierDelivery(of: incoming)
         else { throw StorageError.notFound("inbox") }
-        if let duplicate = try await earlierDelivery(of: incoming) { return duplicate }
+        if let earlier { return try await result(ofEarlier: earlier) }
 
         let now = Timestamp.now()
-        let contactID = try await findOrCreateContact(incoming.contact, channel: channel, now: now)
+        let (contactID, current) = try await findOrCreateContact(incoming.contact, channel: channel, now: now)
         let (active, isNew) = try await activeConversation(of: contactID, in: (incoming.inboxID, channel), now: now)
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
         let id = MessageID.generate()
@@ -50,8 +50,10 @@ struct IngestTransaction {
         guard try await MessageRow.insert(message, inbox: incoming.inboxID, in: session) else { throw WriteConflict() }
         let conversation = active.receiving(message)
         try await ConversationRow.update(conversation, in: session)
-        guard let contact = try await ContactRow.load(contactID, workspace: workspace, in: session)
-        else { throw StorageError.notFound("contact") }
+        // Read again only when this message changed the contact (new, or a new handle).
+        var read = current
+        if read == nil { read = try await ContactRow.load(contactID, workspace: workspace, in: session) }
+        guard let contact = read else { throw StorageError.notFound("contact") }
         // The conversation is announced in its state after this message, then the message itself.
         let name = ContactName(id: contact.id, name: contact.name)
         if isNew || active.status != conversation.status {
@@ -63,13 +65,22 @@ struct IngestTransaction {
                             events: try await EventRow.append(events, workspace: workspace, in: session))
     }
 
-    /// The stored result of an earlier delivery with the same external id, if there was one.
-    private func earlierDelivery(of incoming: IncomingMessage) async throws -> IngestResult? {
-        guard let message = try await session.row("""
-            SELECT \(unescaped: MessageRow.columns) FROM messages m
-            WHERE m.workspace_id = \(ws) AND m.inbox_id = \(incoming.inboxID.rawValue) AND m.external_id = \(incoming.externalID)
-            """, MessageRow.message)
-        else { return nil }
+    /// The inbox's channel and the message of an earlier delivery with the same external id, if there
+    /// was one; nil when there is no such inbox.
+    private func inboxAndEarlierDelivery(of incoming: IncomingMessage) async throws -> (ChannelKind, Message?)? {
+        try await session.row("""
+            SELECT i.channel AS inbox_channel, \(unescaped: MessageRow.columns) FROM inboxes i
+            LEFT JOIN messages m ON m.workspace_id = i.workspace_id AND m.inbox_id = i.id
+                                AND m.external_id = \(incoming.externalID)
+            WHERE i.workspace_id = \(ws) AND i.id = \(incoming.inboxID.rawValue)
+            """) { row in
+            guard let channel = ChannelKind(rawValue: try row("inbox_channel")) else { throw StorageError.notFound("inbox") }
+            return (channel, try row("id", as: String?.self) == nil ? nil : try MessageRow.message(row))
+        }
+    }
+
+    /// The stored result of an earlier delivery: its message, conversation and contact.
+    private func result(ofEarlier message: Message) async throws -> IngestResult {
         guard let conversation = try await session.row("""
             SELECT \(unescaped: ConversationRow.columns) FROM conversations c
             WHERE c.workspace_id = \(ws) AND c.id = \(message.conversationID.rawValue)
