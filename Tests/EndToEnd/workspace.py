@@ -294,6 +294,33 @@ def main():
             expect_check("mobile: back shows the list", lambda: expect(mobile.locator(".list-pane")).to_be_visible())
             phone.close()
 
+            # --- an agent (not an admin) sees the inboxes they are a member of, and no settings ----------------
+            bob_id = next(a["id"] for a in agents["items"] if a["email"] == "bob@example.com")
+            status, _, _ = call(base, "PUT", f"/api/v1/inboxes/{shop['id']}/members", {"agent_ids": [bob_id]}, token=token)
+            check("bob joins the Shop inbox", status == 200, status)
+            colleague = browser.new_context(viewport={"width": 1280, "height": 800})
+            bob = colleague.new_page()
+            bob.goto(base + "/app")
+            bob.get_by_label("Email").fill("bob@example.com")
+            bob.get_by_label("Password").fill("bob's long password")
+            bob.get_by_role("button", name="Sign in").click()
+            expect_check("bob signs in", lambda: expect(bob.locator(".rail .me")).to_have_text("Bob Agent"))
+            check("bob has no settings link", bob.locator("[data-nav=settings]").count() == 0)
+            bob.locator("select[data-filter=status]").select_option("")
+            expect_check("bob sees the Shop conversation", lambda: expect(bob.locator(f".row[data-id='{first['conversation_id']}']")).to_be_visible())
+            check("bob does not see other inboxes' conversations",
+                  bob.locator(f".row[data-id='{hostile['conversation_id']}']").count() == 0
+                  and bob.locator(f".row[data-id='{chat_conversation}']").count() == 0)
+            billing_live = inbound(base, billing, "m-billing-2", "Billing question for admins only", "zed", "Zed")
+            shop_live = inbound(base, shop, "m-shop-2", "A new Shop question", "yan", "Yan")
+            expect_check("bob gets his inbox's new conversation live",
+                         lambda: expect(bob.locator(f".row[data-id='{shop_live['conversation_id']}']")).to_be_visible())
+            time.sleep(0.5)
+            check("and not the other inbox's", bob.locator(f".row[data-id='{billing_live['conversation_id']}']").count() == 0)
+            bob.goto(f"{base}/app#/settings")
+            check("bob cannot open settings", bob.locator(".settings").count() == 0)
+            colleague.close()
+
             # --- sign out ------------------------------------------------------------------------------------
             page_token = page.evaluate("localStorage.getItem('switchboard.agent_token')")
             page.get_by_test_id("sign-out").click()

@@ -59,10 +59,53 @@ struct ConversationAPITests {
         }
     }
 
+    /// An agent works the inboxes they are a member of: every other conversation is "not found" on
+    /// every route, and left out of lists, search and contact profiles. Admins see everything.
+    @Test func agentsSeeOnlyTheirInboxesConversations() async throws {
+        try await TestAPI.run { api in
+            let (admin, shop, mine) = try await Self.seeded(api)
+            let billing = try await api.apiInbox(admin, name: "Billing")
+            let other = try await api.postIncoming(inbox: billing, externalID: "b1", content: "A parcel invoice question",
+                                                   extra: ["name": "Grace"])
+            let hidden = other["conversation_id"] as? String ?? ""
+            let agent = try await api.agentToken(admin: admin)
+
+            func listed(_ token: String, _ query: String = "") async throws -> Set<String> {
+                Set(try await api.call(.get, "/api/v1/conversations\(query)", token: token).items.compactMap { $0["id"] as? String })
+            }
+            #expect(try await listed(agent.token) == [], "a member of no inbox sees no conversation")
+            #expect(try await listed(admin) == [mine, hidden])
+            try await api.call(.put, "/api/v1/inboxes/\(shop.id)/members", token: admin, json: ["agent_ids": [agent.id]])
+            #expect(try await listed(agent.token) == [mine])
+            #expect(try await listed(agent.token, "?q=parcel") == [mine])
+            #expect(try await api.call(.get, "/api/v1/conversations/\(mine)", token: agent.token).status == .ok)
+
+            let uri = "/api/v1/conversations/\(hidden)"
+            #expect(try await api.call(.get, uri, token: agent.token).errorCode == "not_found")
+            #expect(try await api.call(.get, uri + "/messages", token: agent.token).errorCode == "not_found")
+            #expect(try await api.call(.post, uri + "/messages", token: agent.token, json: ["content": "hi"]).errorCode == "not_found")
+            #expect(try await api.call(.patch, uri, token: agent.token, json: ["status": "resolved"]).errorCode == "not_found")
+            #expect(try await api.call(.post, uri + "/read", token: agent.token).errorCode == "not_found")
+            #expect(try await api.call(.get, uri, token: admin)["status"] as? String == "open", "nothing changed")
+
+            let search = try await api.call(.get, "/api/v1/search?q=parcel", token: agent.token)
+            let searched = (search["conversations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            let messages = (search["messages"] as? [[String: Any]] ?? []).compactMap { $0["conversation_id"] as? String }
+            #expect(searched == [mine] && messages == [mine])
+            let contactID = other["contact_id"] as? String ?? ""
+            let profile = try await api.call(.get, "/api/v1/contacts/\(contactID)", token: agent.token)
+            let profiled = (profile["conversations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(profiled == [mine], "the contact's conversations in the agent's inboxes only")
+            let adminProfile = try await api.call(.get, "/api/v1/contacts/\(contactID)", token: admin)
+            #expect((adminProfile["conversations"] as? [[String: Any]])?.count == 2)
+        }
+    }
+
     @Test func patchAssignsLabelsAndResolves() async throws {
         try await TestAPI.run { api in
-            let (admin, _, conversation) = try await Self.seeded(api)
+            let (admin, inbox, conversation) = try await Self.seeded(api)
             let agent = try await api.agentToken(admin: admin)
+            try await api.call(.put, "/api/v1/inboxes/\(inbox.id)/members", token: admin, json: ["agent_ids": [agent.id]])
             let team = try await api.call(.post, "/api/v1/teams", token: admin, json: ["name": "Logistics", "agent_ids": [agent.id]])
             let teamID = team["id"] as? String ?? ""
             let uri = "/api/v1/conversations/\(conversation)"

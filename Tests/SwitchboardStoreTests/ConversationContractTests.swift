@@ -127,6 +127,16 @@ struct ConversationContractTests {
         #expect(try await numbers(ConversationQuery(text: "parc")) == [s])
         #expect(try await numbers(ConversationQuery(text: "grace")) == [r])
         #expect(try await numbers(ConversationQuery(text: "\"")) == [])
+        var scoped = ConversationQuery()
+        scoped.inboxIDs = [other.id]
+        #expect(try await numbers(scoped) == [s], "an agent's inboxes only")
+        scoped.inboxIDs = [other.id, inbox.id]
+        #expect(try await Set(numbers(scoped)) == [s, r])
+        scoped.inboxIDs = []
+        #expect(try await numbers(scoped) == [], "a member of no inbox")
+        scoped.inboxIDs = [inbox.id]
+        scoped.text = "parc"
+        #expect(try await numbers(scoped) == [], "scope and search together")
     }
 
     @Test(arguments: TestBackend.enabled)

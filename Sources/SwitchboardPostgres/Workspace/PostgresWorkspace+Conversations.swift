@@ -28,6 +28,7 @@ extension PostgresWorkspace {
                 WHERE c.workspace_id = \(ws)
                   AND (\(query.status?.rawValue)::text IS NULL OR c.status = \(query.status?.rawValue))
                   AND (\(query.inboxID?.rawValue)::text IS NULL OR c.inbox_id = \(query.inboxID?.rawValue))
+                  AND (\(query.inboxIDs == nil) OR c.inbox_id = ANY(\(query.inboxIDs.map { $0.map(\.rawValue).sorted() } ?? [])))
                   AND (NOT \(filtersAssignee) OR c.assignee_id IS NOT DISTINCT FROM \(assignee))
                   AND (\(query.teamID?.rawValue)::text IS NULL OR c.team_id = \(query.teamID?.rawValue))
                   AND (\(query.channel?.rawValue)::text IS NULL OR c.channel = \(query.channel?.rawValue))

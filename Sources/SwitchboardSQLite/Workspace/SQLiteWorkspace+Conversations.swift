@@ -36,6 +36,10 @@ extension SQLiteWorkspace {
             }
             if let status = query.status { sql += " AND c.status = \(status.rawValue)" }
             if let inbox = query.inboxID { sql += " AND c.inbox_id = \(inbox.rawValue)" }
+            if let inboxes = query.inboxIDs {
+                guard !inboxes.isEmpty else { return Page(items: [], nextCursor: nil) }
+                sql += " AND c.inbox_id IN \(inboxes.map(\.rawValue).sorted())"
+            }
             if let assignee = query.assigneeID {
                 sql += assignee.map { " AND c.assignee_id = \($0.rawValue)" } ?? " AND c.assignee_id IS NULL"
             }

@@ -22,17 +22,24 @@ public struct ConversationService: Sendable {
 
     private func store(_ actor: Agent) -> any WorkspaceStorage { storage.workspace(actor.workspaceID) }
 
+    /// Agents work the conversations of the inboxes they are members of (admins: all); any other
+    /// conversation is "not found" to them, over every route, as on the realtime socket.
     public func conversations(for actor: Agent, matching query: ConversationQuery, page: PageRequest) async throws -> Page<ConversationSummary> {
-        try await store(actor).conversations(matching: query, page: page)
+        var query = query
+        if case .only(let inboxes) = try await InboxScope.of(actor, in: store(actor)) { query.inboxIDs = inboxes }
+        return try await store(actor).conversations(matching: query, page: page)
     }
 
     public func conversation(_ id: ConversationID, for actor: Agent) async throws -> ConversationSummary {
-        guard let found = try await store(actor).conversation(id) else { throw ServiceError.notFound("conversation") }
+        guard let found = try await store(actor).conversation(id),
+              try await InboxScope.of(actor, in: store(actor)).allows(found.conversation.inboxID)
+        else { throw ServiceError.notFound("conversation") }
         return found
     }
 
     public func messages(in id: ConversationID, for actor: Agent, page: PageRequest) async throws -> Page<Message> {
-        try await store(actor).messages(in: id, page: page)
+        _ = try await conversation(id, for: actor)
+        return try await store(actor).messages(in: id, page: page)
     }
 
     /// An agent's reply (`isPrivate == false`, delivered to the customer) or private note (agents only).
@@ -68,6 +75,7 @@ public struct ConversationService: Sendable {
         guard !change.isEmpty else {
             throw ServiceError.invalidField(field: "body", message: "Nothing to change: give at least one field.")
         }
+        _ = try await conversation(id, for: actor)
         let written = try await store(actor).updateConversation(id, change)
         events.publish(written.events)
         if change.status == .snoozed, let wakeUp = UnsnoozeJob.job(for: written.value) {
@@ -77,6 +85,7 @@ public struct ConversationService: Sendable {
     }
 
     public func markRead(_ id: ConversationID, by actor: Agent) async throws -> ConversationSummary {
+        _ = try await conversation(id, for: actor)
         events.publish(try await store(actor).markRead(id).events)
         return try await conversation(id, for: actor)
     }
@@ -85,9 +94,11 @@ public struct ConversationService: Sendable {
         try await store(actor).contacts(matching: text, page: page)
     }
 
+    /// A contact is everyone's; the conversations shown with it are those the agent may see.
     public func contact(_ id: ContactID, for actor: Agent) async throws -> ContactProfile {
         guard let profile = try await store(actor).contactProfile(id) else { throw ServiceError.notFound("contact") }
-        return profile
+        let scope = try await InboxScope.of(actor, in: store(actor))
+        return ContactProfile(contact: profile.contact, conversations: profile.conversations.filter { scope.allows($0.inboxID) })
     }
 
     public func merge(_ other: ContactID, into survivor: ContactID, by actor: Agent) async throws -> ContactProfile {
@@ -97,6 +108,20 @@ public struct ConversationService: Sendable {
 
     public func search(_ text: String, for actor: Agent, limit: Int) async throws -> SearchResults {
         try Validate.text(text, field: "q", max: 200)
-        return try await store(actor).search(text, limit: min(max(limit, 1), PageRequest.maxLimit))
+        let found = try await store(actor).search(text, limit: min(max(limit, 1), PageRequest.maxLimit))
+        guard case .only(let inboxes) = try await InboxScope.of(actor, in: store(actor)) else { return found }
+        // Messages carry no inbox: each one's conversation says (a page is at most 100 messages).
+        var visible: [ConversationID: Bool] = [:]
+        var messages: [Message] = []
+        for message in found.messages {
+            if visible[message.conversationID] == nil {
+                let inbox = try await store(actor).conversation(message.conversationID)?.conversation.inboxID
+                visible[message.conversationID] = inbox.map(inboxes.contains) ?? false
+            }
+            if visible[message.conversationID] == true { messages.append(message) }
+        }
+        let conversations = try await self.conversations(for: actor, matching: ConversationQuery(text: text),
+                                                         page: PageRequest(limit: min(max(limit, 1), PageRequest.maxLimit))).items
+        return SearchResults(conversations: conversations, messages: messages, contacts: found.contacts)
     }
 }

@@ -44,8 +44,7 @@ public struct RealtimeService: Sendable {
 
     /// The inboxes whose events the agent receives: all for an admin, else those they are a member of.
     public func scope(for agent: Agent) async throws -> InboxScope {
-        if agent.isAdmin { return .all }
-        return .only(try await storage.workspace(agent.workspaceID).inboxIDs(of: agent.id))
+        try await InboxScope.of(agent, in: storage.workspace(agent.workspaceID))
     }
 
     /// The next events after `sequence` that `scope` lets the agent see.
@@ -56,10 +55,17 @@ public struct RealtimeService: Sendable {
     }
 }
 
-/// The inboxes an agent's screen covers. Events about no inbox (contacts) are everyone's.
+/// The inboxes an agent's screen covers, over the API and the realtime socket alike. Events about no
+/// inbox (contacts) are everyone's.
 public enum InboxScope: Sendable, Hashable {
     case all
     case only(Set<InboxID>)
+
+    /// Every inbox for an admin, else the inboxes the agent is a member of.
+    public static func of(_ agent: Agent, in store: any WorkspaceStorage) async throws -> InboxScope {
+        if agent.isAdmin { return .all }
+        return .only(try await store.inboxIDs(of: agent.id))
+    }
 
     public func allows(_ inbox: InboxID?) -> Bool {
         guard let inbox, case .only(let inboxes) = self else { return true }

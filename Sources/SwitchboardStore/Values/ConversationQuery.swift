@@ -11,6 +11,8 @@ public struct ConversationQuery: Sendable, Hashable {
     public var channel: ChannelKind?
     /// Words that must appear in a message of the conversation or in its contact's name.
     public var text: String?
+    /// Only conversations of these inboxes (an agent's memberships); nil for every inbox.
+    public var inboxIDs: Set<InboxID>?
 
     public init(status: ConversationStatus? = nil, inboxID: InboxID? = nil, assigneeID: AgentID?? = nil,
                 teamID: TeamID? = nil, label: String? = nil, channel: ChannelKind? = nil, text: String? = nil) {
