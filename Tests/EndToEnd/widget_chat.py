@@ -300,6 +300,9 @@ def main():
         sender = agent_message.get_by_test_id("switchboard-message-sender")
         check("agent reply shows a sender name", sender.count() == 1 and (sender.text_content() or "").strip() != "",
               sender.text_content() if sender.count() else "no sender element")
+        reply_status = lambda: next((m.get("status") for m in conversation_messages(base, token, conversation)
+                                     if m.get("id") == posted.get("id")), None)
+        check("the reply seen in the open panel is marked read", wait_for(lambda: reply_status() == "read", 10), reply_status())
 
         note = "INTERNAL: courier lost it, refund shipping"
         status, posted, _ = call(base, "POST", f"/api/v1/conversations/{conversation}/messages",

@@ -274,6 +274,10 @@ def main():
                 check("the visitor receives the reply and its file",
                       reply is not None and reply["message"]["content"] == "Yes, we ship to Norway. Rates attached."
                       and [a.get("filename") for a in reply["message"].get("attachments", [])] == ["rates.pdf"], reply)
+                expect_check("the reply shows as sent", lambda: expect(page.locator(".message.agent [data-testid=delivery]").last).to_have_text("Sent"))
+                socket.send(json.dumps({"type": "read"}))
+                expect_check("the visitor reading it shows live as read",
+                             lambda: expect(page.locator(".message.agent [data-testid=delivery]").last).to_have_text("Read"))
             page.get_by_test_id("snooze").select_option("1h")
             chat_state = lambda: call(base, "GET", f"/api/v1/conversations/{chat_conversation}", token=token)[1]
             check("snooze for an hour", wait_for(lambda: chat_state().get("status") == "snoozed" and chat_state().get("snoozed_until")), chat_state())

@@ -73,6 +73,40 @@ struct WidgetSocketTests {
         }
     }
 
+    /// The widget reports that the visitor saw the replies: they become `read` (never the private
+    /// note), and the agents' sockets learn it as `message.updated`.
+    @Test func visitorReadingRepliesMarksThemRead() async throws {
+        try await Self.live { client, api, admin, inbox in
+            let visitor = try await Self.visitorToken(api, inbox)
+            _ = try await client.ws("/api/v1/realtime?token=\(admin)") { agentIn, _, _ in
+                let agent = FrameCollector(agentIn)
+                _ = try await client.ws("/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)") { inbound, outbound, _ in
+                    let frames = FrameCollector(inbound)
+                    _ = try await frames.first("hello")
+                    try await Self.send(outbound, ["type": "read"])  // no conversation yet: nothing to do
+                    try await Self.send(outbound, ["type": "message", "content": "Hello?", "client_id": "c1"])
+                    let conversation = try #require(try await frames.first("ack")?["conversation_id"] as? String)
+                    let note = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                                  json: ["content": "internal", "private": true])
+                    let reply = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                                   json: ["content": "Hi! How can I help?"])
+                    #expect(reply["status"] as? String == "sent")
+                    _ = try await frames.first("message") { $0.object("message")["content"] as? String == "Hi! How can I help?" }
+                    try await Self.send(outbound, ["type": "read"])
+                    let updated = try await agent.first("message.updated")
+                    #expect(updated?.object("data")["id"] as? String == reply["id"] as? String)
+                    #expect(updated?.object("data")["status"] as? String == "read")
+                    let stored = try await api.call(.get, "/api/v1/conversations/\(conversation)/messages", token: admin).items
+                    let status = Dictionary(uniqueKeysWithValues: stored.compactMap { m in
+                        (m["id"] as? String).map { ($0, m["status"] as? String ?? "") } })
+                    #expect(status[reply["id"] as? String ?? ""] == "read")
+                    #expect(status[note["id"] as? String ?? ""] == "sent", "a private note is never read by the customer")
+                    #expect(stored.first { $0["direction"] as? String == "in" }?["status"] as? String == "delivered")
+                }
+            }
+        }
+    }
+
     @Test func resendingAClientIDIsIdempotentAndAReconnectGetsTheHistory() async throws {
         try await Self.live { client, api, admin, inbox in
             let visitor = try await Self.visitorToken(api, inbox)

@@ -94,6 +94,34 @@ struct ConversationContractTests {
     }
 
     @Test(arguments: TestBackend.enabled)
+    func repliesReadByTheCustomerOnce(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let received = try await store.receive("m1", in: inbox)
+        let id = received.conversation.id
+        let agent = try await store.agent("a@x.io")
+        func send(_ text: String, isPrivate: Bool = false) async throws -> Message {
+            try await store.appendOutgoing(OutgoingMessage(conversationID: id, sender: .agent(agent.id), content: text,
+                                                           isPrivate: isPrivate, status: .sent, attachmentIDs: [])).value.message
+        }
+        let first = try await send("one")
+        let note = try await send("note", isPrivate: true)
+        let second = try await send("two")
+        let read = try await store.markRepliesRead(in: id, through: Date().addingTimeInterval(1))
+        #expect(read.value.map(\.id) == [first.id, second.id])
+        #expect(read.value.allSatisfy { $0.status == .read })
+        #expect(read.events.map(\.kind) == [.messageUpdated, .messageUpdated])
+        let again = try await store.markRepliesRead(in: id, through: Date().addingTimeInterval(1))
+        #expect(again.value.isEmpty && again.events.isEmpty, "already read")
+        let later = try await send("three")
+        let early = try await store.markRepliesRead(in: id, through: later.createdAt.addingTimeInterval(-60))
+        #expect(early.value.isEmpty, "written after the moment the customer saw the conversation")
+        let statuses = Dictionary(uniqueKeysWithValues: try await store.messages(in: id, page: PageRequest()).items.map { ($0.id, $0.status) })
+        #expect(statuses[note.id] == .sent && statuses[later.id] == .sent && statuses[received.message.id] == .delivered)
+        await #expect(throws: StorageError.self) { try await store.markRepliesRead(in: ConversationID("nope"), through: Date()) }
+    }
+
+    @Test(arguments: TestBackend.enabled)
     func garbageCursorIsRejected(backend: TestBackend) async throws {
         let store = try backend.makeWorkspace()
         await #expect(throws: InvalidCursor.self) {

@@ -9,6 +9,8 @@ public struct DomainEvent: Sendable, Hashable, Codable {
         case conversationCreated = "conversation.created"
         case conversationUpdated = "conversation.updated"
         case messageCreated = "message.created"
+        /// A message's delivery status changed (a customer read the agents' replies).
+        case messageUpdated = "message.updated"
         case contactCreated = "contact.created"
         case contactMerged = "contact.merged"
     }

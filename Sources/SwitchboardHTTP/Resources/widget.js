@@ -86,6 +86,8 @@
     reconnectTimer: 0,
     open: false,
     unread: 0,
+    readSentAt: 0,
+    readTimer: 0,
     outbox: loadOutbox(),
     sentOn: new Map(),    // client_id -> socket serial it was last sent on
     inflight: null,       // client_id awaiting its ack (one at a time keeps the visitor's order)
@@ -498,6 +500,18 @@
     const times = [...state.byId.values()].map((el) => Date.parse(el.dataset.createdAt || '')).filter((t) => !isNaN(t));
     if (times.length) store.set('last_read', new Date(Math.max(...times)).toISOString());
     setUnread(0);
+    reportRead();
+  }
+  // Tells the agents the visitor has seen their replies (they show as "Read"): when the open panel shows
+  // messages, at most every 2 s; one held back by the throttle goes when it ends.
+  function reportRead() {
+    if (!state.open || !state.byId.size) return;
+    const wait = state.readSentAt + 2000 - Date.now();
+    if (wait > 0) {
+      if (!state.readTimer) state.readTimer = setTimeout(() => { state.readTimer = 0; reportRead(); }, wait);
+      return;
+    }
+    if (sendFrame({ type: 'read' })) state.readSentAt = Date.now();
   }
 
   // --- sending ---------------------------------------------------------------------------------

@@ -91,8 +91,17 @@ struct VisitorSocket {
             }
         case "typing":
             widget.typing(frame.typing ?? true, in: conversation, from: session)
+        case "read":
+            // Only the socket's own conversation: the visitor cannot name another.
+            guard let conversation else { return nil }
+            do {
+                try await widget.read(conversation, from: session)
+            } catch {
+                let refused = ErrorMiddleware.apiError(for: error, logger: logger)
+                connection.send(.refused(code: refused.code, message: refused.message, clientID: nil))
+            }
         default:
-            connection.send(.refused(code: "malformed_frame", message: "Unknown frame type; use message or typing.", clientID: nil))
+            connection.send(.refused(code: "malformed_frame", message: "Unknown frame type; use message, typing or read.", clientID: nil))
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import SwitchboardCore
 import SwitchboardStore
@@ -21,6 +22,24 @@ extension PostgresWorkspace {
                                      messageContact: current.contactID, at: now)
             let events = try await EventRow.append([event], workspace: workspaceID, in: session)
             return Written(ConversationMessage(conversation: conversation, message: message), events: events)
+        }
+    }
+
+    func markRepliesRead(in id: ConversationID, through: Date) async throws -> Written<[Message]> {
+        try await storage.write { session in
+            let conversation = try await ConversationRow.lock(id, workspace: workspaceID, in: session)
+            let read = try await session.rows("""
+                UPDATE messages m SET status = 'read'
+                WHERE m.workspace_id = \(ws) AND m.conversation_id = \(id.rawValue) AND m.direction = 'out' AND NOT m.private
+                  AND m.status IN ('sent', 'delivered') AND m.created_at <= \(Timestamp.milliseconds(through))
+                RETURNING \(unescaped: MessageRow.columns)
+                """, MessageRow.message).sorted { ($0.createdAt, $0.id.rawValue) < ($1.createdAt, $1.id.rawValue) }
+            guard !read.isEmpty else { return Written([], events: []) }
+            let now = Timestamp.now()
+            let pending = read.map {
+                PendingEvent(.messageUpdated, .message($0), inbox: conversation.inboxID, messageContact: conversation.contactID, at: now)
+            }
+            return Written(read, events: try await EventRow.append(pending, workspace: workspaceID, in: session))
         }
     }
 

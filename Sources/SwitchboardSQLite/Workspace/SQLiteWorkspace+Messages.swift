@@ -25,6 +25,30 @@ extension SQLiteWorkspace {
         }
     }
 
+    func markRepliesRead(in id: ConversationID, through: Date) async throws -> Written<[Message]> {
+        let workspace = workspaceID
+        return try await storage.write { db in
+            let conversation = try Self.loadConversation(id, workspace: workspace, in: db)
+            let unread = try MessageRecord.fetchAll(db, sql: """
+                SELECT * FROM messages WHERE workspace_id = ? AND conversation_id = ? AND direction = 'out' AND private = 0
+                  AND status IN ('sent', 'delivered') AND created_at <= ? ORDER BY created_at, id
+                """, arguments: [workspace.rawValue, id.rawValue, Timestamp.milliseconds(through)])
+            guard !unread.isEmpty else { return Written([], events: []) }
+            let now = Timestamp.now()
+            var read: [Message] = []
+            var events: [DomainEvent] = []
+            for record in unread {
+                var message = record.message
+                message.status = .read
+                try db.execute(sql: "UPDATE messages SET status = 'read' WHERE id = ?", arguments: [message.id.rawValue])
+                events.append(try EventRecord.append(.messageUpdated, .message(message), inbox: conversation.inboxID,
+                                                     workspace: workspace, messageContact: conversation.contactID, at: now, in: db))
+                read.append(message)
+            }
+            return Written(read, events: events)
+        }
+    }
+
     func messages(in conversation: ConversationID, page: PageRequest) async throws -> Page<Message> {
         let cursor = try page.decodedCursor()
         let workspace = workspaceID

@@ -172,6 +172,15 @@ public struct WidgetService: Sendable {
                                       contactID: session.contactID, actor: .contact(session.contactID), isTyping: isTyping)))
     }
 
+    /// The visitor has seen the agents' replies in their conversation so far: they become `read`, and
+    /// the agents learn it (`message.updated`). Rate-limited with typing: the widget sends it when its
+    /// panel shows new replies, so extra ones carry nothing.
+    public func read(_ conversation: ConversationID, from session: VisitorSession, now: Date = Date()) async throws {
+        guard typingPerVisitor.allow(session.externalID) else { return }
+        let written = try await storage.workspace(session.workspaceID).markRepliesRead(in: conversation, through: now)
+        events.publish(written.events)
+    }
+
     /// Registers the visitor's socket for the messages and signals meant for it.
     public func connect(_ session: VisitorSession) -> VisitorHub.Connection { hub.connect(session) }
 

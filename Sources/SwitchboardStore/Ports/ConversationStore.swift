@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 
 /// Conversations and their messages.
@@ -20,6 +21,9 @@ public protocol ConversationStore: Sendable {
     func updateConversation(_ id: ConversationID, _ change: ConversationChange) async throws -> Written<Conversation>
     /// Marks every message of the conversation as read by the agents.
     func markRead(_ id: ConversationID) async throws -> Written<Conversation>
+    /// Marks the agents' public replies in the conversation written up to `through` as read by the
+    /// customer (those not read yet); returns them as changed, each with a `message.updated` event.
+    func markRepliesRead(in id: ConversationID, through: Date) async throws -> Written<[Message]>
 }
 
 /// A conversation together with one message of it.

@@ -31,6 +31,8 @@ export class InboxView {
       realtime.on("conversation.created", (c) => this.upsert(c)),
       realtime.on("conversation.updated", (c) => this.upsert(c)),
       realtime.on("message.created", (m) => this.conversation?.messageArrived(m)),
+      // A reply's delivery status changed (the customer read it): the bubble shows the new status.
+      realtime.on("message.updated", (m) => this.conversation?.messageArrived(m)),
       realtime.on("typing", (t) => this.conversation?.typingArrived(t)),
       // After a reconnect the replay brings what was missed; a reload also fixes ordering and counts.
       realtime.on("state", (state) => { if (state === "live" && this.loadedOnce) this.load(); }),
