@@ -27,6 +27,8 @@ public struct AppConfig: Sendable {
     public var role = NodeRole.all
     /// Rate and size limits of the web-chat widget.
     public var widgetLimits = WidgetLimits()
+    /// Reverse proxies / load balancers (exact IP addresses) whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [String] = []
     /// An admin to create at start when the installation has none (unattended deployments, tests).
     public var initialAdmin: InitialAdmin?
 

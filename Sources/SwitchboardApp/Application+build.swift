@@ -87,7 +87,8 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         labels: LabelService(storage: storage),
         metrics: metrics,
         readiness: readiness,
-        bodyLimit: config.bodyLimit)
+        bodyLimit: config.bodyLimit,
+        trustedProxies: Set(config.trustedProxies))
     var services = backend.services
     let startup = StartupService(admin: config.initialAdmin, storage: storage, auth: auth, readiness: readiness, logger: logger)
     // A storage that is ready now gets its admin before the first request can arrive.

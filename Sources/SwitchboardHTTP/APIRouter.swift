@@ -20,11 +20,13 @@ public struct APIDependencies: Sendable {
     public let readiness: Readiness
     /// Largest accepted request body in bytes.
     public let bodyLimit: Int
+    /// Reverse proxies whose `X-Forwarded-For` names the client (exact IP addresses).
+    public let trustedProxies: Set<String>
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
                 realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService,
                 cannedResponses: CannedResponseService, labels: LabelService, metrics: PrometheusCollectorRegistry,
-                readiness: Readiness, bodyLimit: Int) {
+                readiness: Readiness, bodyLimit: Int, trustedProxies: Set<String> = []) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
@@ -37,6 +39,7 @@ public struct APIDependencies: Sendable {
         self.metrics = metrics
         self.readiness = readiness
         self.bodyLimit = bodyLimit
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -48,6 +51,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
         ErrorMiddleware()
         MetricsMiddleware()
         RequestLimitMiddleware(bodyLimit: deps.bodyLimit, uploadLimit: deps.attachments.policy.maxSize)
+        ClientAddressMiddleware(trustedProxies: deps.trustedProxies)
     }
     let openAPI = ByteBuffer(bytes: try OpenAPIDocument.json())
     router.addRoutes(SystemController(metrics: deps.metrics, openAPI: openAPI, readiness: deps.readiness).endpoints)

@@ -51,6 +51,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "What this node does: web (HTTP API and sockets), worker (background jobs) or all (env SWITCHBOARD_ROLE, default all).")
     var role: String?
 
+    @Option(help: ArgumentHelp("IP address of a reverse proxy or load balancer whose X-Forwarded-For names the client; repeat for several (env SWITCHBOARD_TRUSTED_PROXIES, comma-separated).",
+                               valueName: "ip"))
+    var trustedProxy: [String] = []
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -72,6 +76,13 @@ struct Serve: AsyncParsableCommand {
             config.logLevel = parsed
         }
         try applyWidgetLimits(to: &config, env: env)
+        let proxies = trustedProxy.isEmpty
+            ? (env["SWITCHBOARD_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            : trustedProxy
+        for proxy in proxies where !Self.isIPAddress(proxy) {
+            throw ValidationError("--trusted-proxy takes an IP address (like 10.0.0.5 or fd00::1); got \(proxy).")
+        }
+        config.trustedProxies = proxies
         if let role = role ?? env["SWITCHBOARD_ROLE"] {
             guard let parsed = NodeRole(rawValue: role) else { throw ValidationError("--role must be web, worker or all; got \(role).") }
             config.role = parsed
@@ -105,6 +116,11 @@ struct Serve: AsyncParsableCommand {
         if let perVisitor = try rate(widgetVisitorMessageRate, "SWITCHBOARD_WIDGET_VISITOR_MESSAGE_RATE") {
             config.widgetLimits.messagesPerVisitor = .init(rate: perVisitor, burst: perVisitor * 5)
         }
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     static func number(_ text: String, name: String) throws -> Double {

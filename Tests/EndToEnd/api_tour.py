@@ -61,6 +61,10 @@ def main():
         again = subprocess.run([BINARY, "admin", "create", "--data-dir", data_dir, "--email", "admin@example.com",
                                 "--password", "change me please", "--name", "Ada Admin"], capture_output=True, text=True)
         check("duplicate admin is a clear CLI error", again.returncode != 0 and "already exists" in again.stderr, again.stderr)
+        bad_proxy = subprocess.run([BINARY, "serve", "--port", "0", "--data-dir", data_dir, "--trusted-proxy", "not-an-ip"],
+                                   capture_output=True, text=True, timeout=30)
+        check("a bad --trusted-proxy is a clear CLI error", bad_proxy.returncode != 0 and "IP address" in bad_proxy.stderr,
+              bad_proxy.stderr)
 
         status, login, _ = call(base, "POST", "/api/v1/auth/login", {"email": "admin@example.com", "password": "change me please"})
         check("login", status == 200 and login.get("agent", {}).get("role") == "admin", login)

@@ -15,8 +15,9 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var eventCursor: Int64?
     /// The largest request body accepted, set by ``RequestLimitMiddleware`` from the configuration.
     public var bodyLimit: Int = 1 << 20
-    /// The peer's IP address, for per-address rate limits (nil when unknown, e.g. in router tests).
-    public let remoteAddress: String?
+    /// The client's IP address, for per-address rate limits: the socket's peer, or the address a trusted
+    /// proxy forwarded (``ClientAddressMiddleware``); nil when unknown, e.g. in router tests.
+    public var remoteAddress: String?
     /// The web-chat visitor of a widget socket, set before the upgrade is answered.
     public var visitor: VisitorSession?
     /// The connection, so a WebSocket handler can close it when the peer holds up a shutdown.
