@@ -282,6 +282,12 @@ def main():
             chat_state = lambda: call(base, "GET", f"/api/v1/conversations/{chat_conversation}", token=token)[1]
             check("snooze for an hour", wait_for(lambda: chat_state().get("status") == "snoozed" and chat_state().get("snoozed_until")), chat_state())
             expect_check("the header says until when", lambda: expect(page.get_by_test_id("status")).to_contain_text("snoozed until"))
+            page.get_by_test_id("snooze").select_option("custom")
+            page.get_by_test_id("snooze-until").fill("2099-01-02T09:30")
+            page.get_by_test_id("snooze-custom").click()
+            chosen = page.evaluate("new Date('2099-01-02T09:30').toISOString()")
+            check("snooze until a chosen time (the agent's local time)",
+                  wait_for(lambda: (chat_state().get("snoozed_until") or "")[:16] == chosen[:16]), (chat_state(), chosen))
 
             # --- narrow (mobile) width ------------------------------------------------------------------------
             phone = browser.new_context(viewport={"width": 390, "height": 800})

@@ -123,13 +123,28 @@ export class ConversationView {
     if (choice === "1h") until = new Date(Date.now() + 3600e3);
     else if (choice === "tomorrow") { until.setDate(until.getDate() + 1); until.setHours(9, 0, 0, 0); }
     else if (choice === "week") { until.setDate(until.getDate() + ((8 - until.getDay()) % 7 || 7)); until.setHours(9, 0, 0, 0); }
-    else if (choice === "custom") {
-      const text = prompt("Snooze until (YYYY-MM-DD HH:MM)", new Date(Date.now() + 86400e3).toISOString().slice(0, 16).replace("T", " "));
-      if (!text) return;
-      until = new Date(text.replace(" ", "T"));
-      if (Number.isNaN(until.getTime()) || until <= new Date()) return toast("Pick a time in the future.", "error");
-    } else return;
+    else if (choice === "custom") return this.pickSnoozeTime(select);
+    else return;
     this.update({ status: "snoozed", snoozed_until: until.toISOString() });
+  }
+
+  /** A date-and-time field in place of the snooze menu (local time, like the agent's clock). */
+  pickSnoozeTime(select) {
+    const local = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    const input = h("input", {
+      type: "datetime-local", "aria-label": "Snooze until", "data-testid": "snooze-until",
+      min: local(new Date()), value: local(new Date(Date.now() + 86400e3)),
+    });
+    const apply = () => {
+      const until = new Date(input.value);
+      if (Number.isNaN(until.getTime()) || until <= new Date()) return toast("Pick a time in the future.", "error");
+      this.update({ status: "snoozed", snoozed_until: until.toISOString() });
+    };
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") apply(); if (e.key === "Escape") this.renderHeader(); });
+    select.replaceWith(h("span", { class: "inline" }, input,
+      h("button", { onclick: apply, "data-testid": "snooze-custom" }, "Snooze"),
+      h("button", { class: "link", onclick: () => this.renderHeader() }, "Cancel")));
+    input.focus();
   }
 
   renderTimeline() {
