@@ -72,5 +72,17 @@ struct ContactContractTests {
         #expect(results.conversations.map(\.conversation.id) == [hit.conversation.id])
         #expect(try await store.search("zed", limit: 10).contacts.map(\.id) == [hit.contact.id])
         #expect(try await store.search("()*", limit: 10).messages.isEmpty)
+
+        // Within an agent's inboxes: the other inbox's invoice is left out, contacts are everyone's.
+        let other = try await store.apiInbox("Other")
+        let elsewhere = try await store.receive("m3", from: "c1", in: other, content: "Second invoice", name: "Zed")
+        let everywhere = try await store.search("invoi", limit: 10)
+        #expect(Set(everywhere.messages.map(\.id)) == [hit.message.id, elsewhere.message.id])
+        let scoped = try await store.search("invoi", limit: 10, inboxes: [inbox.id])
+        #expect(scoped.messages.map(\.id) == [hit.message.id])
+        #expect(scoped.conversations.map(\.conversation.id) == [hit.conversation.id])
+        #expect(try await store.search("zed", limit: 10, inboxes: []).contacts.map(\.id) == [hit.contact.id])
+        let none = try await store.search("invoi", limit: 10, inboxes: [])
+        #expect(none.messages.isEmpty && none.conversations.isEmpty)
     }
 }

@@ -3,15 +3,18 @@ import SwitchboardCore
 import SwitchboardStore
 
 extension PostgresWorkspace {
-    func search(_ text: String, limit: Int) async throws -> SearchResults {
+    func search(_ text: String, limit: Int, inboxes: Set<InboxID>?) async throws -> SearchResults {
         guard let tsquery = SearchText.prefixQuery(text) else {
             return SearchResults(conversations: [], messages: [], contacts: [])
         }
-        let conversations = try await conversations(matching: ConversationQuery(text: text), page: PageRequest(limit: limit)).items
+        var query = ConversationQuery(text: text)
+        query.inboxIDs = inboxes
+        let conversations = try await conversations(matching: query, page: PageRequest(limit: limit)).items
         return try await storage.read { session in
             let messages = try await session.rows("""
                 SELECT \(unescaped: MessageRow.columns) FROM messages m
                 WHERE m.workspace_id = \(ws) AND m.search_vector @@ to_tsquery('simple', \(tsquery))
+                  AND (\(inboxes == nil) OR m.inbox_id = ANY(\(inboxes.map { $0.map(\.rawValue).sorted() } ?? [])))
                 ORDER BY m.id DESC LIMIT \(Int64(max(limit, 0)))
                 """, MessageRow.message)
             let contacts = try await session.rows("""

@@ -34,16 +34,16 @@ extension SQLiteWorkspace {
                   AND status IN ('sent', 'delivered') AND created_at <= ? ORDER BY created_at, id
                 """, arguments: [workspace.rawValue, id.rawValue, Timestamp.milliseconds(through)])
             guard !unread.isEmpty else { return Written([], events: []) }
-            let now = Timestamp.now()
-            var read: [Message] = []
-            var events: [DomainEvent] = []
-            for record in unread {
+            let read = unread.map { record in
                 var message = record.message
                 message.status = .read
-                try db.execute(sql: "UPDATE messages SET status = 'read' WHERE id = ?", arguments: [message.id.rawValue])
-                events.append(try EventRecord.append(.messageUpdated, .message(message), inbox: conversation.inboxID,
-                                                     workspace: workspace, messageContact: conversation.contactID, at: now, in: db))
-                read.append(message)
+                return message
+            }
+            try db.execute(literal: "UPDATE messages SET status = 'read' WHERE id IN \(read.map(\.id.rawValue))")
+            let now = Timestamp.now()
+            let events = try read.map {
+                try EventRecord.append(.messageUpdated, .message($0), inbox: conversation.inboxID,
+                                       workspace: workspace, messageContact: conversation.contactID, at: now, in: db)
             }
             return Written(read, events: events)
         }

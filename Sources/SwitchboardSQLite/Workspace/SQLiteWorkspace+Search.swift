@@ -3,19 +3,22 @@ import SwitchboardCore
 import SwitchboardStore
 
 extension SQLiteWorkspace {
-    func search(_ text: String, limit: Int) async throws -> SearchResults {
+    func search(_ text: String, limit: Int, inboxes: Set<InboxID>?) async throws -> SearchResults {
         guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else {
             return SearchResults(conversations: [], messages: [], contacts: [])
         }
-        let conversations = try await self.conversations(matching: ConversationQuery(text: text),
-                                                         page: PageRequest(limit: limit)).items
+        var query = ConversationQuery(text: text)
+        query.inboxIDs = inboxes
+        let conversations = try await self.conversations(matching: query, page: PageRequest(limit: limit)).items
         let ws = self.ws
         return try await storage.read { db in
-            let messages = try MessageRecord.fetchAll(db, sql: """
-                SELECT * FROM messages WHERE workspace_id = ? AND rowid IN
-                    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)
-                ORDER BY id DESC LIMIT ?
-                """, arguments: [ws, pattern, limit]).map(\.message)
+            var messagesSQL: SQL = """
+                SELECT * FROM messages WHERE workspace_id = \(ws) AND rowid IN
+                    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH \(pattern))
+                """
+            if let inboxes { messagesSQL += " AND inbox_id IN \(inboxes.map(\.rawValue).sorted())" }
+            messagesSQL += " ORDER BY id DESC LIMIT \(limit)"
+            let messages = try MessageRecord.fetchAll(db, SQLRequest<MessageRecord>(literal: messagesSQL)).map(\.message)
             let contacts = try ContactRecord.fetchAll(db, sql: """
                 SELECT * FROM contacts WHERE workspace_id = ? AND rowid IN
                     (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)

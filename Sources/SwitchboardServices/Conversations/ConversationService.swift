@@ -26,14 +26,20 @@ public struct ConversationService: Sendable {
     /// conversation is "not found" to them, over every route, as on the realtime socket.
     public func conversations(for actor: Agent, matching query: ConversationQuery, page: PageRequest) async throws -> Page<ConversationSummary> {
         var query = query
-        if case .only(let inboxes) = try await InboxScope.of(actor, in: store(actor)) { query.inboxIDs = inboxes }
+        query.inboxIDs = try await InboxScope.of(actor, in: store(actor)).inboxes
         return try await store(actor).conversations(matching: query, page: page)
     }
 
     public func conversation(_ id: ConversationID, for actor: Agent) async throws -> ConversationSummary {
-        guard let found = try await store(actor).conversation(id),
-              try await InboxScope.of(actor, in: store(actor)).allows(found.conversation.inboxID)
+        let found = try await current(id, for: actor)
+        guard try await InboxScope.of(actor, in: store(actor)).allows(found.conversation.inboxID)
         else { throw ServiceError.notFound("conversation") }
+        return found
+    }
+
+    /// The conversation as it stands now, for a caller already allowed to see it.
+    private func current(_ id: ConversationID, for actor: Agent) async throws -> ConversationSummary {
+        guard let found = try await store(actor).conversation(id) else { throw ServiceError.notFound("conversation") }
         return found
     }
 
@@ -81,13 +87,13 @@ public struct ConversationService: Sendable {
         if change.status == .snoozed, let wakeUp = UnsnoozeJob.job(for: written.value) {
             _ = try await storage.jobs.enqueue(wakeUp)
         }
-        return try await conversation(id, for: actor)
+        return try await current(id, for: actor)
     }
 
     public func markRead(_ id: ConversationID, by actor: Agent) async throws -> ConversationSummary {
         _ = try await conversation(id, for: actor)
         events.publish(try await store(actor).markRead(id).events)
-        return try await conversation(id, for: actor)
+        return try await current(id, for: actor)
     }
 
     public func contacts(for actor: Agent, matching text: String?, page: PageRequest) async throws -> Page<Contact> {
@@ -108,20 +114,7 @@ public struct ConversationService: Sendable {
 
     public func search(_ text: String, for actor: Agent, limit: Int) async throws -> SearchResults {
         try Validate.text(text, field: "q", max: 200)
-        let found = try await store(actor).search(text, limit: min(max(limit, 1), PageRequest.maxLimit))
-        guard case .only(let inboxes) = try await InboxScope.of(actor, in: store(actor)) else { return found }
-        // Messages carry no inbox: each one's conversation says (a page is at most 100 messages).
-        var visible: [ConversationID: Bool] = [:]
-        var messages: [Message] = []
-        for message in found.messages {
-            if visible[message.conversationID] == nil {
-                let inbox = try await store(actor).conversation(message.conversationID)?.conversation.inboxID
-                visible[message.conversationID] = inbox.map(inboxes.contains) ?? false
-            }
-            if visible[message.conversationID] == true { messages.append(message) }
-        }
-        let conversations = try await self.conversations(for: actor, matching: ConversationQuery(text: text),
-                                                         page: PageRequest(limit: min(max(limit, 1), PageRequest.maxLimit))).items
-        return SearchResults(conversations: conversations, messages: messages, contacts: found.contacts)
+        let scope = try await InboxScope.of(actor, in: store(actor))
+        return try await store(actor).search(text, limit: min(max(limit, 1), PageRequest.maxLimit), inboxes: scope.inboxes)
     }
 }

@@ -67,6 +67,11 @@ public enum InboxScope: Sendable, Hashable {
         return .only(try await store.inboxIDs(of: agent.id))
     }
 
+    /// The inboxes a query must stay within; nil for all.
+    public var inboxes: Set<InboxID>? {
+        if case .only(let inboxes) = self { inboxes } else { nil }
+    }
+
     public func allows(_ inbox: InboxID?) -> Bool {
         guard let inbox, case .only(let inboxes) = self else { return true }
         return inboxes.contains(inbox)

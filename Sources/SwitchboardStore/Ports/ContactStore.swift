@@ -13,8 +13,9 @@ public protocol ContactStore: Sendable {
 
 /// Full-text search over a workspace.
 public protocol SearchStore: Sendable {
-    /// Conversations, messages and contacts matching every word of `text` (prefix match).
-    func search(_ text: String, limit: Int) async throws -> SearchResults
+    /// Conversations, messages and contacts matching every word of `text` (prefix match); with
+    /// `inboxes`, only the conversations and messages of those inboxes (an agent's memberships).
+    func search(_ text: String, limit: Int, inboxes: Set<InboxID>?) async throws -> SearchResults
 }
 
 /// The workspace's append-only event log.
@@ -23,4 +24,11 @@ public protocol EventLogStore: Sendable {
     func events(after sequence: Int64?, limit: Int) async throws -> [DomainEvent]
     /// The sequence of the newest event of the workspace (0 when it has none): where a new listener starts.
     func latestEventSequence() async throws -> Int64
+}
+
+extension SearchStore {
+    /// Every inbox's matches.
+    public func search(_ text: String, limit: Int) async throws -> SearchResults {
+        try await search(text, limit: limit, inboxes: nil)
+    }
 }
