@@ -29,6 +29,8 @@ public struct AppConfig: Sendable {
     public var widgetLimits = WidgetLimits()
     /// Reverse proxies / load balancers (exact IP addresses) whose `X-Forwarded-For` names the client.
     public var trustedProxies: [String] = []
+    /// WebSockets are pinged after this long without a frame from the peer and closed after as long again.
+    public var socketKeepAlive: Duration = .seconds(30)
     /// An admin to create at start when the installation has none (unattended deployments, tests).
     public var initialAdmin: InitialAdmin?
 

@@ -30,7 +30,9 @@ public func buildApplication(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: WebSocketServerConfiguration(
             // Every socket's frames are small JSON; the widget's limit bounds them all.
-            maxFrameSize: config.widgetLimits.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))),
+            maxFrameSize: config.widgetLimits.maxFrameSize,
+            // Pings come from a channel handler per socket (WebSocketKeepAlive), not a task per socket.
+            autoPing: .disabled)),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
         services: parts.services,
         onServerRunning: { channel in
@@ -88,7 +90,7 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         metrics: metrics,
         readiness: readiness,
         bodyLimit: config.bodyLimit,
-        trustedProxies: Set(config.trustedProxies))
+        trustedProxies: Set(config.trustedProxies), socketKeepAlive: config.socketKeepAlive)
     var services = backend.services
     let startup = StartupService(admin: config.initialAdmin, storage: storage, auth: auth, readiness: readiness, logger: logger)
     // A storage that is ready now gets its admin before the first request can arrive.

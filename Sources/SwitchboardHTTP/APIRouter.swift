@@ -22,11 +22,15 @@ public struct APIDependencies: Sendable {
     public let bodyLimit: Int
     /// Reverse proxies whose `X-Forwarded-For` names the client (exact IP addresses).
     public let trustedProxies: Set<String>
+    /// WebSockets (agents' and visitors') are pinged after this long without a frame from the peer and
+    /// closed after as long again.
+    public let socketKeepAlive: Duration
 
     public init(auth: AuthService, inboxes: InboxService, ingest: IngestService, conversations: ConversationService,
                 realtime: RealtimeService, widget: WidgetService, attachments: AttachmentService,
                 cannedResponses: CannedResponseService, labels: LabelService, metrics: PrometheusCollectorRegistry,
-                readiness: Readiness, bodyLimit: Int, trustedProxies: Set<String> = []) {
+                readiness: Readiness, bodyLimit: Int, trustedProxies: Set<String> = [],
+                socketKeepAlive: Duration = .seconds(30)) {
         self.auth = auth
         self.inboxes = inboxes
         self.ingest = ingest
@@ -40,6 +44,7 @@ public struct APIDependencies: Sendable {
         self.readiness = readiness
         self.bodyLimit = bodyLimit
         self.trustedProxies = trustedProxies
+        self.socketKeepAlive = socketKeepAlive
     }
 }
 
@@ -65,8 +70,9 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(SetupController(auth: deps.auth).endpoints)
     api.addRoutes(inboxes.inboundEndpoints)
-    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations).endpoints)
-    api.addRoutes(WidgetController(widget: deps.widget, attachments: deps.attachments).endpoints)
+    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations,
+                                      keepAlive: deps.socketKeepAlive).endpoints)
+    api.addRoutes(WidgetController(widget: deps.widget, attachments: deps.attachments, keepAlive: deps.socketKeepAlive).endpoints)
     let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
     agents.addRoutes(auth.endpoints)
     agents.addRoutes(inboxes.endpoints)

@@ -16,6 +16,8 @@ struct RealtimeController {
     let auth: AuthService
     let realtime: RealtimeService
     let conversations: ConversationService
+    /// A quiet socket is pinged after this long, and closed after as long again without an answer.
+    let keepAlive: Duration
 
     /// How long an agent's inbox membership is trusted before it is read again.
     static let scopeLifetime: Duration = .seconds(10)
@@ -51,6 +53,7 @@ struct RealtimeController {
     @Sendable func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                           context: WebSocketRouterContext<AppRequestContext>) async throws {
         guard let agent = context.requestContext.agent, let start = context.requestContext.eventCursor else { return }
+        try await WebSocketKeepAlive.install(on: context.requestContext.channel, interval: keepAlive)
         try await SocketShutdown.closingAfterGrace(context.requestContext.channel) {
             try await stream(to: agent, from: start, inbound: inbound, outbound: outbound)
         }

@@ -12,6 +12,8 @@ import SwitchboardServices
 struct WidgetController {
     let widget: WidgetService
     let attachments: AttachmentService
+    /// A quiet socket is pinged after this long, and closed after as long again without an answer.
+    let keepAlive: Duration
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -26,7 +28,7 @@ struct WidgetController {
             .on("attachments", method: .options, use: preflight)
             .get("attachments/:attachment_id", use: download)
         routes.group("widget/:inbox_id").add(middleware: Admission(widget: widget))
-            .ws("ws", onUpgrade: VisitorSocket(widget: widget, logger: Logger(label: "switchboard.widget")).run)
+            .ws("ws", onUpgrade: VisitorSocket(widget: widget, keepAlive: keepAlive, logger: Logger(label: "switchboard.widget")).run)
         return routes
     }
 

@@ -11,23 +11,7 @@ import SwitchboardStore
 /// of their own contact in their own inbox.
 public final class VisitorHub: Service, Sendable {
     /// Frames buffered per visitor socket; a visitor this far behind is dropped and reconnects.
-    static let bufferSize = 256
-
-    /// One open visitor socket.
-    public struct Connection: Sendable {
-        public let feed: AsyncStream<VisitorFeed>
-        let continuation: AsyncStream<VisitorFeed>.Continuation
-        let hub: VisitorHub
-        let key: Key
-        let id: UUID
-
-        /// Queues a frame for this socket only (acknowledgements, refusals).
-        public func send(_ item: VisitorFeed) { continuation.yield(item) }
-        /// Ends the feed: the socket closes once what is queued has been written.
-        public func finish() { continuation.finish() }
-        /// The visitor sent something: the socket is not idle.
-        public func touch() { hub.touch(key, id) }
-    }
+    public static let bufferSize = 256
 
     struct Key: Hashable {
         let workspace: WorkspaceID
@@ -36,7 +20,7 @@ public final class VisitorHub: Service, Sendable {
     }
 
     private struct Entry {
-        let continuation: AsyncStream<VisitorFeed>.Continuation
+        let connection: Connection
         var lastActive: ContinuousClock.Instant
     }
 
@@ -44,7 +28,7 @@ public final class VisitorHub: Service, Sendable {
     private let signals: any SignalBus
     /// A socket whose visitor sent nothing for this long is closed (the widget reconnects when needed).
     private let idleTimeout: Duration
-    private let sockets = Mutex<[Key: [UUID: Entry]]>([:])
+    private let sockets = Mutex<[Key: [Connection.Identifier: Entry]]>([:])
 
     public init(events: any EventBus, signals: any SignalBus, idleTimeout: Duration = .seconds(3600)) {
         self.events = events
@@ -52,35 +36,36 @@ public final class VisitorHub: Service, Sendable {
         self.idleTimeout = idleTimeout
     }
 
-    /// Registers a visitor's socket; it is removed when the returned feed ends.
-    public func connect(_ session: VisitorSession) -> Connection {
-        let (feed, continuation) = AsyncStream.makeStream(of: VisitorFeed.self, bufferingPolicy: .bufferingOldest(Self.bufferSize))
+    /// Registers a visitor's socket, whose frames go to `sink`. Nothing is written before the
+    /// connection is started (``Connection/start(greeting:)``); it leaves the hub when finished.
+    public func connect(_ session: VisitorSession, sink: any VisitorSink) -> Connection {
         let key = Key(workspace: session.workspaceID, contact: session.contactID, inbox: session.inboxID)
-        let id = UUID()
-        sockets.withLock { $0[key, default: [:]][id] = Entry(continuation: continuation, lastActive: .now) }
-        continuation.onTermination = { [weak self] _ in
-            self?.sockets.withLock { sockets in
-                sockets[key]?[id] = nil
-                if sockets[key]?.isEmpty == true { sockets[key] = nil }
-            }
-        }
-        return Connection(feed: feed, continuation: continuation, hub: self, key: key, id: id)
+        let connection = Connection(hub: self, key: key, sink: sink)
+        sockets.withLock { $0[key, default: [:]][connection.id] = Entry(connection: connection, lastActive: .now) }
+        return connection
     }
 
-    func touch(_ key: Key, _ id: UUID) {
+    func remove(_ connection: Connection) {
+        sockets.withLock { sockets in
+            guard sockets[connection.key]?.removeValue(forKey: connection.id) != nil else { return }
+            if sockets[connection.key]?.isEmpty == true { sockets[connection.key] = nil }
+        }
+    }
+
+    func touch(_ connection: Connection) {
         let now = ContinuousClock.now
-        sockets.withLock { $0[key]?[id]?.lastActive = now }
+        sockets.withLock { $0[connection.key]?[connection.id]?.lastActive = now }
     }
 
     /// Closes the sockets idle for longer than the timeout; returns how many.
     @discardableResult
     public func closeIdle(now: ContinuousClock.Instant = .now) -> Int {
         let idle = sockets.withLock { sockets in
-            sockets.values.flatMap(\.values).filter { now - $0.lastActive > idleTimeout }.map(\.continuation)
+            sockets.values.flatMap(\.values).filter { now - $0.lastActive > idleTimeout }.map(\.connection)
         }
-        for continuation in idle {
-            continuation.yield(.refused(code: "idle", message: "Closed after a long silence; reconnect to go on.", clientID: nil))
-            continuation.finish()
+        for connection in idle {
+            connection.send(.refused(code: "idle", message: "Closed after a long silence; reconnect to go on.", clientID: nil))
+            connection.finish()
         }
         return idle.count
     }
@@ -127,16 +112,15 @@ public final class VisitorHub: Service, Sendable {
         case .presence(let presence):
             // Rare (an agent's socket opens or closes), so telling every visitor is affordable.
             let targets = sockets.withLock { sockets in
-                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values).map(\.continuation)
+                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values).map(\.connection)
             }
-            for continuation in targets { continuation.yield(.presence(agentsOnline: presence.anyAgentOnline)) }
+            for connection in targets { connection.send(.presence(agentsOnline: presence.anyAgentOnline)) }
         }
     }
 
     private func deliver(_ item: VisitorFeed, to key: Key) {
-        let targets = sockets.withLock { $0[key].map { $0.values.map(\.continuation) } ?? [] }
-        for continuation in targets {
-            if case .dropped = continuation.yield(item) { continuation.finish() }
-        }
+        let targets = sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
+        // A socket too far behind is dropped by its connection (its visitor reconnects and catches up).
+        for connection in targets { connection.send(item) }
     }
 }

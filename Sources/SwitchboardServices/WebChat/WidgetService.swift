@@ -182,7 +182,9 @@ public struct WidgetService: Sendable {
     }
 
     /// Registers the visitor's socket for the messages and signals meant for it.
-    public func connect(_ session: VisitorSession) -> VisitorHub.Connection { hub.connect(session) }
+    public func connect(_ session: VisitorSession, sink: any VisitorSink) -> VisitorHub.Connection {
+        hub.connect(session, sink: sink)
+    }
 
     public func agentsOnline(_ session: VisitorSession) -> Bool { presence.anyAgentOnline(in: session.workspaceID) }
 
