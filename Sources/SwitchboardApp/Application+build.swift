@@ -28,11 +28,12 @@ public func buildApplication(
     let router = parts.router
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: WebSocketServerConfiguration(
-            // Every socket's frames are small JSON; the widget's limit bounds them all.
-            maxFrameSize: config.widgetLimits.maxFrameSize,
-            // Pings come from a channel handler per socket (WebSocketKeepAlive), not a task per socket.
-            autoPing: .disabled)),
+        server: .switchboard(router: router, deps: parts.deps, servesAPI: config.role.servesAPI,
+                             webSocket: WebSocketServerConfiguration(
+                                 // Every socket's frames are small JSON; the widget's limit bounds them all.
+                                 maxFrameSize: config.widgetLimits.maxFrameSize,
+                                 // Pings come from a channel handler per socket (WebSocketKeepAlive), not a task.
+                                 autoPing: .disabled)),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Switchboard"),
         services: parts.services,
         onServerRunning: { channel in
@@ -68,7 +69,7 @@ public func buildRouter(_ config: AppConfig, metrics: PrometheusCollectorRegistr
 /// The router and the long-running services behind it: the backend's, the visitor hub on nodes that
 /// serve the API, the job worker on nodes that run jobs.
 func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
-                logger: Logger) async throws -> (router: Router<AppRequestContext>, services: [any Service]) {
+                logger: Logger) async throws -> (router: Router<AppRequestContext>, deps: APIDependencies, services: [any Service]) {
     let backend = try await StorageFactory.open(config, logger: logger)
     let (storage, events, signals) = (backend.storage, backend.events, backend.signals)
     let presence = PresenceRegistry(signals: signals)
@@ -99,5 +100,5 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
     if config.role.runsJobs {
         services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))
     }
-    return (try buildRouter(deps, includeAPI: config.role.servesAPI), services)
+    return (try buildRouter(deps, includeAPI: config.role.servesAPI), deps, services)
 }

@@ -134,6 +134,11 @@ def main():
         # must not hold the server up: SIGTERM still stops it within the close timeout.
         silent = silent_websocket(server.port, f"/api/v1/realtime?token={token}")
         check("silent WebSocket client upgraded", silent is not None)
+        # A visitor's socket (served by channel handlers, not a task) is told the server is going away.
+        status, site, _ = call(base, "POST", "/api/v1/inboxes", {"name": "Site", "channel": "web_chat"}, token=token)
+        status, session, _ = call(base, "POST", f"/api/v1/widget/{site.get('id')}/sessions", {"name": "Ada"})
+        visitor = silent_websocket(server.port, f"/api/v1/widget/{site.get('id')}/ws?visitor_token={session.get('visitor_token')}")
+        check("visitor WebSocket upgraded", visitor is not None)
         # Enough events that the server's writes to the silent client back up.
         for index in range(300):
             call(base, "POST", incoming_path, {"external_id": f"bulk-{index}", "content": "x" * 3000,
@@ -145,6 +150,19 @@ def main():
               round(time.monotonic() - started, 1))
         if silent:
             silent.close()
+        if visitor:
+            received = b""
+            try:
+                while True:
+                    chunk = visitor.recv(65536)
+                    if not chunk:
+                        break
+                    received += chunk
+            except OSError:
+                pass
+            visitor.close()
+            # A close frame (0x88) with code 1001, going away, after the hello.
+            check("visitor socket closed with 1001 on shutdown", b"\x88\x02\x03\xe9" in received, received[-40:])
         server = Server(BINARY, data_dir)
         status, login, _ = call(server.base, "POST", "/api/v1/auth/login",
                                 {"email": "admin@example.com", "password": "change me please"})

@@ -18,8 +18,6 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     /// The client's IP address, for per-address rate limits: the socket's peer, or the address a trusted
     /// proxy forwarded (``ClientAddressMiddleware``); nil when unknown, e.g. in router tests.
     public var remoteAddress: String?
-    /// The web-chat visitor of a widget socket, set before the upgrade is answered.
-    public var visitor: VisitorSession?
     /// The connection, so a WebSocket handler can close it when the peer holds up a shutdown.
     public let channel: (any Channel)?
 

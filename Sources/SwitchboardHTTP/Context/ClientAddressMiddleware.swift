@@ -17,13 +17,20 @@ public struct ClientAddressMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let peer = context.remoteAddress, trustedProxies.contains(peer) else { return try await next(request, context) }
-        let hops = request.headers[values: Self.forwardedFor]
+        var context = context
+        context.remoteAddress = Self.clientAddress(peer: peer, forwardedFor: request.headers[values: Self.forwardedFor],
+                                                   trustedProxies: trustedProxies)
+        return try await next(request, context)
+    }
+
+    /// The client's address: the peer's, or when the peer is a trusted proxy the right-most
+    /// `X-Forwarded-For` entry (of all such headers, in order) that is not a trusted proxy.
+    static func clientAddress(peer: String?, forwardedFor: [String], trustedProxies: Set<String>) -> String? {
+        guard let peer, trustedProxies.contains(peer) else { return peer }
+        let hops = forwardedFor
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        guard let client = hops.last(where: { !trustedProxies.contains($0) }) else { return try await next(request, context) }
-        var context = context
-        context.remoteAddress = client
-        return try await next(request, context)
+        return hops.last { !trustedProxies.contains($0) } ?? peer
     }
 }

@@ -15,10 +15,16 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
+        let body = jsonBody
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `{"error": {"code", "message"}}`
+    var jsonBody: Data {
+        // Two strings always encode.
+        (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data()
     }
 
     private struct Body: Encodable {

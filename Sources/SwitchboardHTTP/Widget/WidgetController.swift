@@ -12,8 +12,6 @@ import SwitchboardServices
 struct WidgetController {
     let widget: WidgetService
     let attachments: AttachmentService
-    /// A quiet socket is pinged after this long, and closed after as long again without an answer.
-    let keepAlive: Duration
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -27,8 +25,7 @@ struct WidgetController {
             .post("attachments", use: upload)
             .on("attachments", method: .options, use: preflight)
             .get("attachments/:attachment_id", use: download)
-        routes.group("widget/:inbox_id").add(middleware: Admission(widget: widget))
-            .ws("ws", onUpgrade: VisitorSocket(widget: widget, keepAlive: keepAlive, logger: Logger(label: "switchboard.widget")).run)
+            .get("ws", use: socketWithoutUpgrade)
         return routes
     }
 
@@ -76,17 +73,11 @@ struct WidgetController {
         Response(status: .noContent)
     }
 
-    /// Checks the visitor token before the upgrade is answered, so a bad one gets a JSON 401.
-    struct Admission: RouterMiddleware {
-        let widget: WidgetService
-
-        func handle(_ request: Request, context: AppRequestContext,
-                    next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-            var context = context
-            let inbox = InboxID(try context.parameters.require("inbox_id"))
-            context.visitor = try await widget.session(token: request.queryString("visitor_token") ?? "", inbox: inbox)
-            return try await next(request, context)
-        }
+    /// The visitor socket's address asked without `Upgrade: websocket` (upgrades never reach the router:
+    /// ``VisitorSocketUpgrade`` serves them): a bad token is still a 401, anything else a 400.
+    func socketWithoutUpgrade(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await widget.session(token: request.queryString("visitor_token") ?? "", inbox: try inboxID(context))
+        throw APIError(.badRequest, code: "bad_request", message: "This address takes a WebSocket upgrade (Upgrade: websocket).")
     }
 
     private func inboxID(_ context: AppRequestContext) throws -> InboxID {

@@ -1,0 +1,222 @@
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import SwitchboardCore
+import SwitchboardServices
+
+/// A visitor's WebSocket, served on the channel's event loop with no task of its own.
+///
+/// Frames in: the visitor's text frames are acted on one after another by a task that exists while
+/// some wait (``VisitorFrames``); pings are answered here, a close is echoed and ends the connection.
+/// Frames out: the hub's connection writes them in order (``VisitorHub/Connection``), starting with
+/// the hello. An idle visitor therefore costs the channel, its handlers and an entry in the hub.
+final class VisitorChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let socket: VisitorSocket
+    private let session: VisitorSession
+    private let address: String?
+    private var connection: VisitorHub.Connection?
+    private var frames: VisitorFrames?
+    private var closeSent = false
+
+    init(socket: VisitorSocket, session: VisitorSession, address: String?) {
+        self.socket = socket
+        self.session = session
+        self.address = address
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let writer = FrameWriter(channel: context.channel)
+        let (socket, session) = (self.socket, self.session)
+        // Registered before the history is read, so nothing committed in between is missed (the
+        // widget drops a message it already has by id).
+        let connection = socket.widget.connect(session, sink: Sink(socket: socket, session: session, writer: writer))
+        let frames = VisitorFrames(socket: socket, session: session, address: address, connection: connection)
+        self.connection = connection
+        self.frames = frames
+        connection.start {
+            do {
+                let (hello, conversation) = try await socket.hello(session)
+                frames.noteConversation(conversation)
+                return await writer.text(hello)
+            } catch {
+                socket.logger.warning("visitor socket greeting failed", metadata: ["error": "\(error)"])
+                await writer.close(.unexpectedServerError)
+                return false
+            }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            connection?.touch()
+            guard let text = String(validating: frame.unmaskedData.readableBytesView, as: UTF8.self) else {
+                return close(context, .dataInconsistentWithMessage)
+            }
+            // Far more frames waiting than the per-visitor rate limit lets through: a flood.
+            if frames?.enqueue(text) == false { close(context, .policyViolation) }
+        case .binary:
+            connection?.touch()
+            connection?.send(.refused(code: "malformed_frame", message: "Send JSON text frames.", clientID: nil))
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            // The peer closes: answer with its code, then the connection ends.
+            var data = frame.unmaskedData
+            close(context, data.readWebSocketErrorCode() ?? .normalClosure)
+        default:
+            break
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // The server is shutting down: the widget reconnects (to another node, or after the restart).
+            close(context, .goingAway)
+        } else if let event = event as? ChannelEvent, case .inputClosed = event {
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A fragmented message over the frame limit (the aggregator's errors); the decoder's own
+        // errors were answered by the protocol error handler before this one.
+        close(context, error is NIOWebSocketFrameAggregator.Error ? .messageTooLarge : .protocolError)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection?.finish()
+        frames?.stop()
+        context.fireChannelInactive()
+    }
+
+    /// Sends a close frame (once) and closes the connection after it.
+    private func close(_ context: ChannelHandlerContext, _ code: WebSocketErrorCode) {
+        guard !closeSent else { return context.close(promise: nil) }
+        closeSent = true
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+            .whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Writes the hub's items to the socket.
+    private struct Sink: VisitorSink {
+        let socket: VisitorSocket
+        let session: VisitorSession
+        let writer: FrameWriter
+
+        func write(_ item: VisitorFeed) async -> Bool {
+            guard let text = try? await socket.frame(for: item, session).text() else { return true }
+            return await writer.text(text)
+        }
+
+        func close() async { await writer.close(.normalClosure) }
+    }
+}
+
+/// Writes whole frames to a channel from any task.
+struct FrameWriter: Sendable {
+    let channel: any Channel
+
+    /// Writes a text frame; false when the connection is gone. Returns once the frame was written
+    /// to the socket, so a visitor who stops reading holds up only its own writer.
+    func text(_ text: String) async -> Bool {
+        let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text))
+        do {
+            try await channel.writeAndFlush(frame).get()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Sends a close frame and closes the connection.
+    func close(_ code: WebSocketErrorCode) async {
+        var data = channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        try? await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).get()
+        try? await channel.close().get()
+    }
+}
+
+/// A visitor's text frames, acted on one at a time in arrival order by a task that exists only
+/// while some are waiting.
+final class VisitorFrames: Sendable {
+    /// Frames waiting; beyond this the socket is closed. The per-visitor rate limit refuses far earlier.
+    static let maxPending = 64
+
+    private let socket: VisitorSocket
+    private let session: VisitorSession
+    private let address: String?
+    private let connection: VisitorHub.Connection
+    private let state = Mutex(State())
+
+    private struct State {
+        var queue: [String] = []
+        var running = false
+        var stopped = false
+        /// The visitor's conversation, for typing and read frames: from the hello, then the latest message.
+        var conversation: ConversationID?
+    }
+
+    init(socket: VisitorSocket, session: VisitorSession, address: String?, connection: VisitorHub.Connection) {
+        self.socket = socket
+        self.session = session
+        self.address = address
+        self.connection = connection
+    }
+
+    func noteConversation(_ conversation: ConversationID?) {
+        state.withLock { $0.conversation = $0.conversation ?? conversation }
+    }
+
+    /// Queues a frame; false when too many are waiting already.
+    func enqueue(_ text: String) -> Bool {
+        let (accepted, start) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopped else { return (true, false) }
+            guard state.queue.count < Self.maxPending else { return (false, false) }
+            state.queue.append(text)
+            if state.running { return (true, false) }
+            state.running = true
+            return (true, true)
+        }
+        if start { Task { await self.run() } }
+        return accepted
+    }
+
+    /// The connection ended: frames still waiting are dropped (their senders get no ack and resend).
+    func stop() {
+        state.withLock { state in
+            state.stopped = true
+            state.queue.removeAll()
+        }
+    }
+
+    private func run() async {
+        while let (text, conversation) = next() {
+            if let started = await socket.handle(text, session: session, conversation: conversation, address: address,
+                                                 connection: connection) {
+                state.withLock { $0.conversation = started }
+            }
+        }
+    }
+
+    private func next() -> (String, ConversationID?)? {
+        state.withLock { state in
+            guard !state.queue.isEmpty else {
+                state.running = false
+                return nil
+            }
+            return (state.queue.removeFirst(), state.conversation)
+        }
+    }
+}
