@@ -143,11 +143,21 @@ def main():
         for index in range(300):
             call(base, "POST", incoming_path, {"external_id": f"bulk-{index}", "content": "x" * 3000,
                                                "contact": {"external_id": f"bulk-{index % 20}"}}, headers=inbound)
+        # Connections that never finished a request head must not hold the shutdown up either: one that
+        # sent nothing, one that half-closed without a byte, one stuck half-way through a head.
+        idle = socket.create_connection(("127.0.0.1", server.port))
+        half_closed = socket.create_connection(("127.0.0.1", server.port))
+        half_closed.shutdown(socket.SHUT_WR)
+        partial = socket.create_connection(("127.0.0.1", server.port))
+        partial.sendall(b"GET /api/v1/widget/x/ws HTTP/1.1\r\nUpgrade: web")
+        time.sleep(0.2)
         started = time.monotonic()
         code = server.stop(timeout=10)
         check("graceful shutdown on SIGTERM exits 0", code == 0, code)
         check("shutdown with a silent WebSocket client takes under 10 s", time.monotonic() - started < 10,
               round(time.monotonic() - started, 1))
+        for sock in (idle, half_closed, partial):
+            sock.close()
         if silent:
             silent.close()
         if visitor:

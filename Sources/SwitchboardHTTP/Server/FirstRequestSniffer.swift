@@ -38,6 +38,17 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
+    /// Before the first head is complete nothing else is in the pipeline to act on these: a peer that
+    /// half-closes (the server allows half-closure) or a server shutting down ends the connection here.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)
+        } else if let event = event as? ChannelEvent, case .inputClosed = event {
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if !decided { failed(ChannelError.inputClosed) }
         decided = true
