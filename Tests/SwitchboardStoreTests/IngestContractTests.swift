@@ -13,7 +13,9 @@ struct IngestContractTests {
 
         #expect(!result.isDuplicate)
         #expect(result.contact.name == "Ada")
-        #expect(result.contact.identities == [ContactIdentity(channel: .api, externalID: "cust-1")])
+        let profile = try await store.contactProfile(result.contact.id)?.contact
+        #expect(profile?.name == "Ada")
+        #expect(profile?.identities == [ContactIdentity(channel: .api, externalID: "cust-1")])
         #expect(result.conversation.number == 1)
         #expect(result.conversation.status == .open)
         #expect(result.conversation.unreadCount == 1)
@@ -102,8 +104,10 @@ struct IngestContractTests {
         let second = try await store.receive("m2", from: "shop-99", in: inbox, email: "ada@example.com")
 
         #expect(second.contact.id == first.contact.id)
-        #expect(second.contact.emails == ["ada@example.com"])
-        #expect(Set(second.contact.identities.map(\.externalID)) == ["crm-17", "shop-99"])
+        #expect(second.contact.name == first.contact.name, "the name of the contact found by email")
+        let profile = try #require(try await store.contactProfile(second.contact.id)?.contact)
+        #expect(profile.emails == ["ada@example.com"])
+        #expect(Set(profile.identities.map(\.externalID)) == ["crm-17", "shop-99"])
     }
 
     @Test(arguments: TestBackend.enabled)

@@ -5,20 +5,18 @@ import SwitchboardStore
 extension IngestTransaction {
     /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
     /// An existing contact is locked for the rest of the transaction (see ``lockContact(_:)``).
-    /// Also returns the contact as it now stands when this found it by its channel id and changed
-    /// nothing (the common case), so the caller need not read it again.
     mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind,
-                                      now: Int64) async throws -> (ContactID, current: Contact?) {
+                                      now: Int64) async throws -> ContactName {
         // Found by its channel id: locked and read in one statement. An identity whose contact a
         // concurrent merge deleted finds no row here; claiming the identity below then conflicts and
         // the rerun finds the contact it moved to.
         let knownContact = try await session.row("""
-            SELECT \(unescaped: ContactRow.columns) FROM contact_identities ci
+            SELECT ct.id, ct.name FROM contact_identities ci
             JOIN contacts ct ON ct.workspace_id = ci.workspace_id AND ct.id = ci.contact_id
             WHERE ci.workspace_id = \(workspace.rawValue) AND ci.channel = \(channel.rawValue)
               AND ci.external_id = \(draft.externalID)
             FOR UPDATE OF ct
-            """, ContactRow.contact)
+            """) { row in ContactName(id: ContactID(try row("id")), name: try row("name")) }
         let known = knownContact?.id
         let email = draft.email.map(ContactHandle.email.normalized).flatMap { $0.isEmpty ? nil : $0 }
         let phone = draft.phone.map(ContactHandle.phone.normalized).flatMap { $0.isEmpty ? nil : $0 }
@@ -26,17 +24,19 @@ extension IngestTransaction {
         if matched == nil, let email { matched = try await ContactHandle.email.owner(email, workspace: workspace, in: session) }
         if matched == nil, let phone { matched = try await ContactHandle.phone.owner(phone, workspace: workspace, in: session) }
 
-        let contactID: ContactID
-        if let matched {
-            contactID = matched
-            if known == nil { try await lockContact(contactID) }
+        let contact: ContactName
+        if let knownContact {
+            contact = knownContact
+        } else if let matched {
+            contact = ContactName(id: matched, name: try await lockContact(matched))
         } else {
-            contactID = .generate()
             let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
                 .first { !$0.isEmpty } ?? draft.externalID
-            events.append(try await ContactRow.insert(contactID, name: name, attributes: [:], workspace: workspace, at: now,
+            contact = ContactName(id: .generate(), name: name)
+            events.append(try await ContactRow.insert(contact.id, name: name, attributes: [:], workspace: workspace, at: now,
                                                       in: session))
         }
+        let contactID = contact.id
         if known == nil {
             let claimed = try await session.count("""
                 INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
@@ -47,25 +47,25 @@ extension IngestTransaction {
             guard claimed == 1 else { throw WriteConflict() }
         }
         let isNew = matched == nil
-        var handlesAdded = false
         for (kind, value) in [(ContactHandle.email, email), (.phone, phone)] {
             guard let value else { continue }
             let added = try await kind.add(value, to: contactID, workspace: workspace, in: session)
             // Nobody had the handle when this contact was made, so someone took it meanwhile.
             if isNew, !added { throw WriteConflict() }
-            handlesAdded = handlesAdded || added
         }
-        return (contactID, handlesAdded ? nil : knownContact)
+        return contact
     }
 
     /// Locks the contact row: whoever opens a conversation for a contact holds this lock, so two
     /// messages of one contact never open two conversations, and a merge is waited for. A contact
-    /// that a merge deleted meanwhile makes the transaction run again (its identity moved).
-    func lockContact(_ contact: ContactID) async throws {
-        let locked = try await session.count("""
-            SELECT id FROM contacts WHERE workspace_id = \(workspace.rawValue) AND id = \(contact.rawValue) FOR UPDATE
-            """)
-        guard locked == 1 else { throw WriteConflict() }
+    /// that a merge deleted meanwhile makes the transaction run again (its identity moved). Returns
+    /// the contact's name.
+    func lockContact(_ contact: ContactID) async throws -> String {
+        guard let name = try await session.value("""
+            SELECT name FROM contacts WHERE workspace_id = \(workspace.rawValue) AND id = \(contact.rawValue) FOR UPDATE
+            """, as: String.self)
+        else { throw WriteConflict() }
+        return name
     }
 
     /// The contact's conversation in this inbox that is not resolved (locked), or a new one (`isNew`).

@@ -36,7 +36,8 @@ struct IngestTransaction {
         if let earlier { return try await result(ofEarlier: earlier) }
 
         let now = Timestamp.now()
-        let (contactID, current) = try await findOrCreateContact(incoming.contact, channel: channel, now: now)
+        let contact = try await findOrCreateContact(incoming.contact, channel: channel, now: now)
+        let contactID = contact.id
         let (active, isNew) = try await activeConversation(of: contactID, in: (incoming.inboxID, channel), now: now)
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
         let id = MessageID.generate()
@@ -50,12 +51,8 @@ struct IngestTransaction {
         guard try await MessageRow.insert(message, inbox: incoming.inboxID, in: session) else { throw WriteConflict() }
         let conversation = active.receiving(message)
         try await ConversationRow.update(conversation, in: session)
-        // Read again only when this message changed the contact (new, or a new handle).
-        var read = current
-        if read == nil { read = try await ContactRow.load(contactID, workspace: workspace, in: session) }
-        guard let contact = read else { throw StorageError.notFound("contact") }
         // The conversation is announced in its state after this message, then the message itself.
-        let name = ContactName(id: contact.id, name: contact.name)
+        let name = contact
         if isNew || active.status != conversation.status {
             events.append(PendingEvent(isNew ? .conversationCreated : .conversationUpdated,
                                        .conversation(conversation, contact: name), inbox: incoming.inboxID, at: now))
@@ -85,8 +82,11 @@ struct IngestTransaction {
             SELECT \(unescaped: ConversationRow.columns) FROM conversations c
             WHERE c.workspace_id = \(ws) AND c.id = \(message.conversationID.rawValue)
             """, ConversationRow.conversation),
-            let contact = try await ContactRow.load(conversation.contactID, workspace: workspace, in: session)
+            let name = try await session.value("""
+                SELECT name FROM contacts WHERE workspace_id = \(ws) AND id = \(conversation.contactID.rawValue)
+                """, as: String.self)
         else { throw StorageError.notFound("conversation of the earlier delivery") }
+        let contact = ContactName(id: conversation.contactID, name: name)
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: true, events: [])
     }
 }

@@ -36,7 +36,8 @@ struct IngestTransaction {
         if let duplicate = try earlierDelivery(of: incoming) { return duplicate }
 
         let now = Timestamp.now()
-        let contactID = try findOrCreateContact(incoming.contact, channel: inbox.channel, now: now)
+        let contact = try findOrCreateContact(incoming.contact, channel: inbox.channel, now: now)
+        let contactID = contact.id
         let (active, isNew) = try activeConversation(of: contactID, in: inbox, now: now)
         var conversation = active
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
@@ -51,10 +52,8 @@ struct IngestTransaction {
         let before = conversation
         conversation = conversation.receiving(message)
         try ConversationRecord(conversation).updateRow(db)
-        guard let contact = try ContactRecord.load(contactID, workspace: workspace, in: db)
-        else { throw StorageError.notFound("contact") }
         // The conversation is announced in its state after this message, then the message itself.
-        let name = ContactName(id: contact.id, name: contact.name)
+        let name = contact
         if isNew || before.status != conversation.status {
             try append(isNew ? .conversationCreated : .conversationUpdated, .conversation(conversation, contact: name),
                        inbox: inbox.id, at: now)
@@ -72,30 +71,38 @@ struct IngestTransaction {
         else { return nil }
         let message = record.message
         guard let conversation = try ConversationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [record.conversationId])?.conversation(),
-              let contact = try ContactRecord.load(conversation.contactID, workspace: workspace, in: db)
+              let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM contacts WHERE id = ?"),
+                                             arguments: [conversation.contactID.rawValue])
         else { throw StorageError.notFound("conversation of the earlier delivery") }
+        let contact = ContactName(id: conversation.contactID, name: name)
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: true, events: [])
     }
 
     /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
-    private mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) throws -> ContactID {
-        let known = try String.fetchOne(db.cachedStatement(sql: """
-            SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = ? AND external_id = ?
-            """), arguments: [workspace.rawValue, channel.rawValue, draft.externalID]).map { ContactID($0) }
-        var contactID: ContactID
+    private mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) throws -> ContactName {
+        let known = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT ci.contact_id, c.name FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
+            WHERE ci.workspace_id = ? AND ci.channel = ? AND ci.external_id = ?
+            """), arguments: [workspace.rawValue, channel.rawValue, draft.externalID])
+            .map { ContactName(id: ContactID($0["contact_id"]), name: $0["name"]) }
+        let contact: ContactName
         if let known {
-            contactID = known
+            contact = known
         } else if let matched = try draft.email.flatMap({ try ContactHandle.owner(ContactHandle.email, $0, workspace: workspace, in: db) })
-                    ?? draft.phone.flatMap({ try ContactHandle.owner(ContactHandle.phone, $0, workspace: workspace, in: db) }) {
-            contactID = matched
+                    ?? draft.phone.flatMap({ try ContactHandle.owner(ContactHandle.phone, $0, workspace: workspace, in: db) }),
+                  let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM contacts WHERE id = ?"),
+                                                 arguments: [matched.rawValue]) {
+            contact = ContactName(id: matched, name: name)
         } else {
-            contactID = .generate()
+            let contactID = ContactID.generate()
             let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
                 .first { !$0.isEmpty } ?? draft.externalID
+            contact = ContactName(id: contactID, name: name)
             try ContactRecord(id: contactID.rawValue, workspaceId: workspace.rawValue, name: name, attributes: "{}",
                               searchText: name, createdAt: now).insert(db)
-            try append(.contactCreated, .contact(ContactName(id: contactID, name: name)), inbox: nil, at: now)
+            try append(.contactCreated, .contact(contact), inbox: nil, at: now)
         }
+        let contactID = contact.id
         if known == nil {
             try db.cachedStatement(sql: """
                 INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
@@ -106,7 +113,7 @@ struct IngestTransaction {
         if let email = draft.email { handlesChanged = try ContactHandle.add(ContactHandle.email, email, to: contactID, workspace: workspace, in: db) || handlesChanged }
         if let phone = draft.phone { handlesChanged = try ContactHandle.add(ContactHandle.phone, phone, to: contactID, workspace: workspace, in: db) || handlesChanged }
         if handlesChanged { try ContactRecord.refreshSearchText(contactID, in: db) }
-        return contactID
+        return contact
     }
 
     /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).

@@ -42,7 +42,8 @@ public struct ContactDraft: Sendable, Hashable {
 
 /// What storing an incoming message produced.
 public struct IngestResult: Sendable {
-    public let contact: Contact
+    /// Who sent it (the full profile is `contactProfile(_:)`'s: reading it on every message is not free).
+    public let contact: ContactName
     public let conversation: Conversation
     public let message: Message
     /// True when the external id had been stored before: nothing was written this time.
@@ -50,7 +51,7 @@ public struct IngestResult: Sendable {
     /// Events the write appended to the log (empty for a duplicate).
     public let events: [DomainEvent]
 
-    public init(contact: Contact, conversation: Conversation, message: Message, isDuplicate: Bool, events: [DomainEvent]) {
+    public init(contact: ContactName, conversation: Conversation, message: Message, isDuplicate: Bool, events: [DomainEvent]) {
         self.contact = contact
         self.conversation = conversation
         self.message = message
