@@ -69,9 +69,7 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
         let parts = requestLine.split(separator: " ")
         guard parts.count == 3 else { return false }
         let path = parts[1].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        // "", "api", "v1", "widget", "{inbox}", "ws"
-        guard segments.count == 6, segments[5] == "ws", !segments[4].isEmpty else { return false }
+        guard VisitorSocketUpgrade.inbox(inPath: path) != nil else { return false }
         return lines.dropFirst().contains { line in
             let field = line.split(separator: ":", maxSplits: 1)
             return field.count == 2 && field[0].trimmingWhitespace().lowercased() == "upgrade"

@@ -101,10 +101,8 @@ final class VisitorChannelHandler: ChannelInboundHandler, RemovableChannelHandle
     private func close(_ context: ChannelHandlerContext, _ code: WebSocketErrorCode) {
         guard !closeSent else { return context.close(promise: nil) }
         closeSent = true
-        var data = context.channel.allocator.buffer(capacity: 2)
-        data.write(webSocketErrorCode: code)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+        context.writeAndFlush(wrapOutboundOut(.close(code, allocator: channel.allocator)))
             .whenComplete { _ in channel.close(promise: nil) }
     }
 
@@ -141,10 +139,17 @@ struct FrameWriter: Sendable {
 
     /// Sends a close frame and closes the connection.
     func close(_ code: WebSocketErrorCode) async {
-        var data = channel.allocator.buffer(capacity: 2)
-        data.write(webSocketErrorCode: code)
-        try? await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).get()
+        try? await channel.writeAndFlush(WebSocketFrame.close(code, allocator: channel.allocator)).get()
         try? await channel.close().get()
+    }
+}
+
+extension WebSocketFrame {
+    /// A close frame carrying `code`.
+    static func close(_ code: WebSocketErrorCode, allocator: ByteBufferAllocator) -> WebSocketFrame {
+        var data = allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
     }
 }
 

@@ -71,16 +71,24 @@ struct VisitorSocketUpgrade: Sendable {
         _ = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
     }
 
+    /// The inbox id of a visitor socket's path, `/api/v1/widget/{inbox_id}/ws`; nil for any other path.
+    static func inbox(inPath path: Substring) -> Substring? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count == 6, segments[0].isEmpty, segments[1] == "api", segments[2] == "v1", segments[3] == "widget",
+              segments[5] == "ws", !segments[4].isEmpty
+        else { return nil }
+        return segments[4]
+    }
+
     /// The visitor behind the request, or why not.
     private func admit(_ head: HTTPRequestHead, peer: String?) async -> Result<(VisitorSession, address: String?), APIError> {
         let components = URLComponents(string: head.uri)
-        let segments = (components?.path ?? "").split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.count == 6 else { return .failure(.notFound("inbox")) }
+        guard let inbox = Self.inbox(inPath: Substring(components?.path ?? "")) else { return .failure(.notFound("inbox")) }
         let token = components?.queryItems?.first { $0.name == "visitor_token" }?.value ?? ""
         let address = ClientAddressMiddleware.clientAddress(
             peer: peer, forwardedFor: head.headers["X-Forwarded-For"], trustedProxies: trustedProxies)
         do {
-            return .success((try await socket.widget.session(token: token, inbox: InboxID(String(segments[4]))), address))
+            return .success((try await socket.widget.session(token: token, inbox: InboxID(String(inbox))), address))
         } catch {
             return .failure(ErrorMiddleware.apiError(for: error, logger: socket.logger))
         }
