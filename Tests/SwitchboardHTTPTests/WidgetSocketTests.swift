@@ -35,40 +35,50 @@ struct WidgetSocketTests {
         try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
     }
 
+    /// An admin's realtime socket and a visitor's socket, both open while `body` runs.
+    static func agentAndVisitor(
+        _ client: any TestClientProtocol, admin: String, inbox: String, visitor: String,
+        _ body: @escaping @Sendable (_ agent: FrameCollector, _ agentOut: WebSocketOutboundWriter, _ visitor: FrameCollector,
+                                     _ visitorOut: WebSocketOutboundWriter) async throws -> Void
+    ) async throws {
+        _ = try await client.ws("/api/v1/realtime?token=\(admin)") { agentIn, agentOut, _ in
+            let agent = FrameCollector(agentIn)
+            _ = try await client.ws("/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)") { inbound, outbound, _ in
+                try await body(agent, agentOut, FrameCollector(inbound), outbound)
+            }
+        }
+    }
+
     @Test func visitorToAgentAndBackWithoutPrivateNotes() async throws {
         try await Self.live { client, api, admin, inbox in
             let visitor = try await Self.visitorToken(api, inbox)
-            _ = try await client.ws("/api/v1/realtime?token=\(admin)") { agentIn, _, _ in
-                let agent = FrameCollector(agentIn)
-                _ = try await client.ws("/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)") { inbound, outbound, _ in
-                    let frames = FrameCollector(inbound)
-                    let hello = try #require(try await frames.first("hello"))
-                    #expect(hello["conversation_id"] is NSNull)
-                    #expect((hello["messages"] as? [Any])?.isEmpty == true)
-                    #expect(hello["agents_online"] as? Bool == true, "the admin's realtime socket is open")
+            try await Self.agentAndVisitor(client, admin: admin, inbox: inbox, visitor: visitor) { agent, _, frames, outbound in
+                let hello = try #require(try await frames.first("hello"))
+                #expect(hello["conversation_id"] is NSNull)
+                #expect((hello["messages"] as? [Any])?.isEmpty == true)
+                #expect(hello["agents_online"] as? Bool == true, "the admin's realtime socket is open")
 
-                    try await Self.send(outbound, ["type": "message", "content": "Where is my parcel?", "client_id": "c1"])
-                    let ack = try #require(try await frames.first("ack"))
-                    #expect(ack["client_id"] as? String == "c1")
-                    let conversation = try #require(ack["conversation_id"] as? String)
+                try await Self.send(outbound, ["type": "message", "content": "Where is my parcel?", "client_id": "c1"])
+                let ack = try #require(try await frames.first("ack"))
+                #expect(ack["client_id"] as? String == "c1")
+                let conversation = try #require(ack["conversation_id"] as? String)
 
-                    // The agent's socket gets the new conversation and the message, with the stored ids.
-                    let created = try await agent.first("message.created") { $0.object("data")["content"] as? String == "Where is my parcel?" }
-                    #expect(created?.object("data")["id"] as? String == ack["message_id"] as? String)
-                    #expect(try await agent.first("conversation.created")?.object("data")["channel"] as? String == "web_chat")
+                // The agent's socket gets the new conversation and the message, with the stored ids.
+                let created = try await agent.first("message.created") { $0.object("data")["content"] as? String == "Where is my parcel?" }
+                #expect(created?.object("data")["id"] as? String == ack["message_id"] as? String)
+                #expect(try await agent.first("conversation.created")?.object("data")["channel"] as? String == "web_chat")
 
-                    _ = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
-                                           json: ["content": "secret refund note", "private": true])
-                    _ = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
-                                           json: ["content": "It ships today."])
-                    let reply = try await frames.first("message") { $0.object("message")["content"] as? String == "It ships today." }
-                    let message = try #require(reply?.object("message"))
-                    #expect(message.object("sender")["type"] as? String == "agent")
-                    #expect(message.object("sender")["name"] as? String == "Admin")
-                    #expect(message["direction"] as? String == "out")
-                    // The note was written before the reply, so had it been sent it would have arrived first.
-                    #expect(!frames.all.contains { "\($0)".contains("secret refund note") })
-                }
+                _ = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                       json: ["content": "secret refund note", "private": true])
+                _ = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                       json: ["content": "It ships today."])
+                let reply = try await frames.first("message") { $0.object("message")["content"] as? String == "It ships today." }
+                let message = try #require(reply?.object("message"))
+                #expect(message.object("sender")["type"] as? String == "agent")
+                #expect(message.object("sender")["name"] as? String == "Admin")
+                #expect(message["direction"] as? String == "out")
+                // The note was written before the reply, so had it been sent it would have arrived first.
+                #expect(!frames.all.contains { "\($0)".contains("secret refund note") })
             }
         }
     }
@@ -78,31 +88,27 @@ struct WidgetSocketTests {
     @Test func visitorReadingRepliesMarksThemRead() async throws {
         try await Self.live { client, api, admin, inbox in
             let visitor = try await Self.visitorToken(api, inbox)
-            _ = try await client.ws("/api/v1/realtime?token=\(admin)") { agentIn, _, _ in
-                let agent = FrameCollector(agentIn)
-                _ = try await client.ws("/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)") { inbound, outbound, _ in
-                    let frames = FrameCollector(inbound)
-                    _ = try await frames.first("hello")
-                    try await Self.send(outbound, ["type": "read"])  // no conversation yet: nothing to do
-                    try await Self.send(outbound, ["type": "message", "content": "Hello?", "client_id": "c1"])
-                    let conversation = try #require(try await frames.first("ack")?["conversation_id"] as? String)
-                    let note = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
-                                                  json: ["content": "internal", "private": true])
-                    let reply = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
-                                                   json: ["content": "Hi! How can I help?"])
-                    #expect(reply["status"] as? String == "sent")
-                    _ = try await frames.first("message") { $0.object("message")["content"] as? String == "Hi! How can I help?" }
-                    try await Self.send(outbound, ["type": "read"])
-                    let updated = try await agent.first("message.updated")
-                    #expect(updated?.object("data")["id"] as? String == reply["id"] as? String)
-                    #expect(updated?.object("data")["status"] as? String == "read")
-                    let stored = try await api.call(.get, "/api/v1/conversations/\(conversation)/messages", token: admin).items
-                    let status = Dictionary(uniqueKeysWithValues: stored.compactMap { m in
-                        (m["id"] as? String).map { ($0, m["status"] as? String ?? "") } })
-                    #expect(status[reply["id"] as? String ?? ""] == "read")
-                    #expect(status[note["id"] as? String ?? ""] == "sent", "a private note is never read by the customer")
-                    #expect(stored.first { $0["direction"] as? String == "in" }?["status"] as? String == "delivered")
-                }
+            try await Self.agentAndVisitor(client, admin: admin, inbox: inbox, visitor: visitor) { agent, _, frames, outbound in
+                _ = try await frames.first("hello")
+                try await Self.send(outbound, ["type": "read"])  // no conversation yet: nothing to do
+                try await Self.send(outbound, ["type": "message", "content": "Hello?", "client_id": "c1"])
+                let conversation = try #require(try await frames.first("ack")?["conversation_id"] as? String)
+                let note = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                              json: ["content": "internal", "private": true])
+                let reply = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                               json: ["content": "Hi! How can I help?"])
+                #expect(reply["status"] as? String == "sent")
+                _ = try await frames.first("message") { $0.object("message")["content"] as? String == "Hi! How can I help?" }
+                try await Self.send(outbound, ["type": "read"])
+                let updated = try await agent.first("message.updated")
+                #expect(updated?.object("data")["id"] as? String == reply["id"] as? String)
+                #expect(updated?.object("data")["status"] as? String == "read")
+                let stored = try await api.call(.get, "/api/v1/conversations/\(conversation)/messages", token: admin).items
+                let status = Dictionary(uniqueKeysWithValues: stored.compactMap { m in
+                    (m["id"] as? String).map { ($0, m["status"] as? String ?? "") } })
+                #expect(status[reply["id"] as? String ?? ""] == "read")
+                #expect(status[note["id"] as? String ?? ""] == "sent", "a private note is never read by the customer")
+                #expect(stored.first { $0["direction"] as? String == "in" }?["status"] as? String == "delivered")
             }
         }
     }
@@ -143,24 +149,20 @@ struct WidgetSocketTests {
     @Test func typingTravelsBothWays() async throws {
         try await Self.live { client, api, admin, inbox in
             let visitor = try await Self.visitorToken(api, inbox)
-            _ = try await client.ws("/api/v1/realtime?token=\(admin)") { agentIn, agentOut, _ in
-                let agent = FrameCollector(agentIn)
-                _ = try await client.ws("/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)") { inbound, outbound, _ in
-                    let frames = FrameCollector(inbound)
-                    _ = try await frames.first("hello")
-                    try await Self.send(outbound, ["type": "message", "content": "hi", "client_id": "c1"])
-                    let conversation = try #require(try await frames.first("ack")?["conversation_id"] as? String)
-                    try await Self.send(outbound, ["type": "typing", "typing": true])
-                    let typing = try #require(try await agent.first("typing"))
-                    #expect(typing.object("data")["conversation_id"] as? String == conversation)
-                    #expect(typing.object("data").object("actor")["type"] as? String == "contact")
-                    #expect(typing.object("data")["typing"] as? Bool == true)
+            try await Self.agentAndVisitor(client, admin: admin, inbox: inbox, visitor: visitor) { agent, agentOut, frames, outbound in
+                _ = try await frames.first("hello")
+                try await Self.send(outbound, ["type": "message", "content": "hi", "client_id": "c1"])
+                let conversation = try #require(try await frames.first("ack")?["conversation_id"] as? String)
+                try await Self.send(outbound, ["type": "typing", "typing": true])
+                let typing = try #require(try await agent.first("typing"))
+                #expect(typing.object("data")["conversation_id"] as? String == conversation)
+                #expect(typing.object("data").object("actor")["type"] as? String == "contact")
+                #expect(typing.object("data")["typing"] as? Bool == true)
 
-                    try await Self.send(agentOut, ["type": "typing", "conversation_id": conversation, "typing": true])
-                    #expect(try await frames.first("typing")?["typing"] as? Bool == true)
-                    try await Self.send(agentOut, ["type": "typing", "conversation_id": "nope"])
-                    #expect(try await agent.first("error")?.object("data")["code"] as? String == "not_found")
-                }
+                try await Self.send(agentOut, ["type": "typing", "conversation_id": conversation, "typing": true])
+                #expect(try await frames.first("typing")?["typing"] as? Bool == true)
+                try await Self.send(agentOut, ["type": "typing", "conversation_id": "nope"])
+                #expect(try await agent.first("error")?.object("data")["code"] as? String == "not_found")
             }
         }
     }
