@@ -68,16 +68,6 @@ struct PostgresEventLogTests {
         #expect(try await storage.latestPosition() == Int64(read.count))
     }
 
-    /// Polls `condition` for up to 15 s.
-    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
-
     /// The numbering step itself tells every node (its NOTIFY is sent at its commit), so no separate
     /// notification round trip is needed and a woken node always finds the positions.
     @Test func numberingNotifiesTheHighestPosition() async throws {
@@ -89,7 +79,7 @@ struct PostgresEventLogTests {
                 _ = try await store.receive("m0", in: inbox)
                 var numbered: Int64?
                 // Other tests' open transactions on the same server can hold numbering back for a moment.
-                _ = try await Self.eventually {
+                _ = try await eventually {
                     numbered = try await storage.sequencePendingEvents()
                     return numbered != nil
                 }
@@ -115,7 +105,7 @@ struct PostgresEventLogTests {
         let inbox = try await store.apiInbox()
         _ = try await store.receive("m0", in: inbox)
         // Other tests' transactions on the same server can hold numbering back for a moment too.
-        #expect(try await Self.eventually { try await store.latestEventSequence() == 3 })
+        #expect(try await eventually { try await store.latestEventSequence() == 3 })
         #expect(try await storage.sequencePendingEvents() == nil, "nothing left to number")
 
         let inserted = AsyncStream<Void>.makeStream()
@@ -135,7 +125,7 @@ struct PostgresEventLogTests {
         #expect(try await storage.sequencePendingEvents() == nil, "the later write waits for the open transaction")
         commit.continuation.finish()
         try await early.value
-        #expect(try await Self.eventually { try await store.events(after: 3, limit: 10).count == 2 })
+        #expect(try await eventually { try await store.events(after: 3, limit: 10).count == 2 })
         let tail = try await store.events(after: 3, limit: 10)
         #expect(tail.map(\.subjectID) == ["early", later.message.id.rawValue])
         #expect(tail.map(\.sequence) == [4, 5])
@@ -152,6 +142,8 @@ struct PostgresEventLogTests {
         }
         _ = try await home.receive("m1", in: try await home.apiInbox())
         _ = try await other.receive("m1", in: try await other.apiInbox())
+        // Other tests' open transactions on the same server can hold numbering back for a moment.
+        _ = try await eventually { try await storage.events(afterPosition: start, limit: 100).count >= 6 }
         let events = try await storage.events(afterPosition: start, limit: 100)
         #expect(events.map(\.workspaceID) == Array(repeating: Workspace.defaultID, count: 3) + Array(repeating: WorkspaceID("other"), count: 3))
         #expect(try await storage.events(afterPosition: events[2].sequence, limit: 2).map(\.sequence) == [events[3].sequence, events[4].sequence])
