@@ -67,17 +67,28 @@ enum ConversationRow {
 
     /// Writes every mutable column.
     static func update(_ c: Conversation, in session: Session) async throws {
-        try await session.run("""
-            UPDATE conversations SET contact_id = \(c.contactID.rawValue), status = \(c.status.rawValue),
-                priority = \(c.priority.rawValue), assignee_id = \(c.assigneeID?.rawValue), team_id = \(c.teamID?.rawValue),
-                labels = \(try JSONColumn.encode(c.labels)), snoozed_until = \(c.snoozedUntil.map(Timestamp.milliseconds)),
-                unread_count = \(Int64(c.unreadCount)), last_message_content = \(c.lastMessage?.content),
-                last_message_at = \(c.lastMessage.map { Timestamp.milliseconds($0.createdAt) }),
-                last_message_direction = \(c.lastMessage?.direction.rawValue),
-                last_activity_at = \(Timestamp.milliseconds(c.lastActivityAt)),
-                first_response_at = \(c.firstResponseAt.map(Timestamp.milliseconds)),
-                waiting_since = \(c.waitingSince.map(Timestamp.milliseconds)), resolved_at = \(c.resolvedAt.map(Timestamp.milliseconds))
-            WHERE workspace_id = \(c.workspaceID.rawValue) AND id = \(c.id.rawValue)
-            """)
+        var statement = StatementBuilder()
+        try update(c, into: &statement)
+        try await session.run(statement.query)
+    }
+
+    /// Appends the `UPDATE` that writes every mutable column.
+    static func update(_ c: Conversation, into s: inout StatementBuilder) throws {
+        let assignments = [
+            ("contact_id", try s.bind(c.contactID.rawValue)), ("status", try s.bind(c.status.rawValue)),
+            ("priority", try s.bind(c.priority.rawValue)), ("assignee_id", try s.bind(c.assigneeID?.rawValue)),
+            ("team_id", try s.bind(c.teamID?.rawValue)), ("labels", try s.bind(try JSONColumn.encode(c.labels))),
+            ("snoozed_until", try s.bind(c.snoozedUntil.map(Timestamp.milliseconds))),
+            ("unread_count", try s.bind(Int64(c.unreadCount))), ("last_message_content", try s.bind(c.lastMessage?.content)),
+            ("last_message_at", try s.bind(c.lastMessage.map { Timestamp.milliseconds($0.createdAt) })),
+            ("last_message_direction", try s.bind(c.lastMessage?.direction.rawValue)),
+            ("last_activity_at", try s.bind(Timestamp.milliseconds(c.lastActivityAt))),
+            ("first_response_at", try s.bind(c.firstResponseAt.map(Timestamp.milliseconds))),
+            ("waiting_since", try s.bind(c.waitingSince.map(Timestamp.milliseconds))),
+            ("resolved_at", try s.bind(c.resolvedAt.map(Timestamp.milliseconds))),
+        ]
+        let workspace = try s.bind(c.workspaceID.rawValue), id = try s.bind(c.id.rawValue)
+        s.append("UPDATE conversations SET \(assignments.map { "\($0) = \($1)" }.joined(separator: ", "))"
+                 + " WHERE workspace_id = \(workspace) AND id = \(id)")
     }
 }

@@ -41,26 +41,29 @@ enum EventRow {
     /// Appends `pending` in one statement and returns the events (with `sequence` 0).
     static func append(_ pending: [PendingEvent], workspace: WorkspaceID, in session: Session) async throws -> [DomainEvent] {
         guard !pending.isEmpty else { return [] }
+        var statement = StatementBuilder()
+        let events = try append(pending, workspace: workspace, into: &statement)
+        try await session.run(statement.query)
+        return events
+    }
+
+    /// Appends the `INSERT` of `pending` (not empty) and returns the events (with `sequence` 0).
+    static func append(_ pending: [PendingEvent], workspace: WorkspaceID,
+                       into s: inout StatementBuilder) throws -> [DomainEvent] {
         let events = pending.map { $0.event(in: workspace) }
-        var binds = PostgresBindings(capacity: events.count * 8)
         var rows: [String] = []
         for event in events {
-            let first = binds.count + 1
-            rows.append("(" + (first..<first + 8).map { "$\($0)" }.joined(separator: ", ") + ")")
-            binds.append(workspace.rawValue)
-            binds.append(event.kind.rawValue)
-            try binds.append(event.inboxID?.rawValue)
-            try binds.append(event.conversationID?.rawValue)
-            try binds.append(event.contactID?.rawValue)
-            binds.append(event.subjectID)
-            binds.append(Timestamp.milliseconds(event.occurredAt))
-            try binds.append(try event.payload.map(JSONColumn.encode))
+            let values = [
+                try s.bind(workspace.rawValue), try s.bind(event.kind.rawValue), try s.bind(event.inboxID?.rawValue),
+                try s.bind(event.conversationID?.rawValue), try s.bind(event.contactID?.rawValue), try s.bind(event.subjectID),
+                try s.bind(Timestamp.milliseconds(event.occurredAt)), try s.bind(try event.payload.map(JSONColumn.encode)),
+            ]
+            rows.append("(\(values.joined(separator: ", ")))")
         }
-        // Only placeholders are spliced into the text; every value is bound.
-        try await session.run(PostgresQuery(unsafeSQL: """
+        s.append("""
             INSERT INTO events (workspace_id, kind, inbox_id, conversation_id, contact_id, subject_id, occurred_at, payload)
             VALUES \(rows.joined(separator: ", "))
-            """, binds: binds))
+            """)
         return events
     }
 

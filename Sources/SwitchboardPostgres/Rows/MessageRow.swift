@@ -23,19 +23,23 @@ enum MessageRow {
             externalID: try row("external_id", as: String?.self), createdAt: Timestamp.date(try row("created_at", as: Int64.self)))
     }
 
-    /// Inserts the message; for one with an external id, only if that id is new in the inbox.
-    /// Returns false when an earlier delivery already holds the external id.
-    static func insert(_ m: Message, inbox: InboxID, in session: Session) async throws -> Bool {
+    /// Appends the `INSERT … RETURNING id` of the message; for one with an external id, the insert
+    /// happens only if that id is new in the inbox, and returns no row when an earlier delivery holds it.
+    static func insert(_ m: Message, inbox: InboxID, into s: inout StatementBuilder) throws {
         let attachments = m.attachments.isEmpty ? "[]" : try JSONColumn.encode(m.attachments)
-        return try await session.count("""
+        let values = [
+            try s.bind(m.id.rawValue), try s.bind(m.workspaceID.rawValue), try s.bind(m.conversationID.rawValue),
+            try s.bind(inbox.rawValue), try s.bind(m.direction.rawValue), try s.bind(m.sender.kind.rawValue),
+            try s.bind(m.sender.id), try s.bind(m.isPrivate), try s.bind(m.content), try s.bind(attachments),
+            try s.bind(m.status.rawValue), try s.bind(m.externalID), try s.bind(Timestamp.milliseconds(m.createdAt)),
+            "to_tsvector('simple', \(try s.bind(SearchText.document(m.content))))",
+        ]
+        s.append("""
             INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, private,
                 content, attachments, status, external_id, created_at, search_vector)
-            VALUES (\(m.id.rawValue), \(m.workspaceID.rawValue), \(m.conversationID.rawValue), \(inbox.rawValue),
-                \(m.direction.rawValue), \(m.sender.kind.rawValue), \(m.sender.id), \(m.isPrivate), \(m.content), \(attachments),
-                \(m.status.rawValue), \(m.externalID), \(Timestamp.milliseconds(m.createdAt)),
-                to_tsvector('simple', \(SearchText.document(m.content))))
+            VALUES (\(values.joined(separator: ", ")))
             ON CONFLICT (workspace_id, inbox_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
             RETURNING id
-            """) == 1
+            """)
     }
 }

@@ -79,6 +79,13 @@ extension IngestTransaction {
             """, ConversationRow.conversation) {
             return (active, false)
         }
+        return (try await openConversation(for: contact, in: inbox, now: now), true)
+    }
+
+    /// A new conversation of the contact in this inbox, numbered from the workspace's sequence. The
+    /// caller holds the contact's lock and found no conversation of theirs there that is not resolved.
+    func openConversation(for contact: ContactID, in inbox: (id: InboxID, channel: ChannelKind),
+                          now: Int64) async throws -> Conversation {
         let sequence = PostgresStorage.Migrations.conversationNumberSequence(of: workspace.rawValue)
         guard let number = try await session.value("SELECT nextval(\(sequence)::regclass)", as: Int64.self)
         else { throw StorageError.notFound("workspace") }
@@ -86,6 +93,6 @@ extension IngestTransaction {
             id: .generate(), workspaceID: workspace, number: Int(number), inboxID: inbox.id, channel: inbox.channel,
             contactID: contact, createdAt: Timestamp.date(now), lastActivityAt: Timestamp.date(now))
         try await ConversationRow.insert(conversation, in: session)
-        return (conversation, true)
+        return conversation
     }
 }

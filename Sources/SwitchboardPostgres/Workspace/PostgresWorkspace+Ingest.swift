@@ -29,16 +29,26 @@ struct IngestTransaction {
     private var ws: String { workspace.rawValue }
 
     mutating func run(_ incoming: IncomingMessage) async throws -> IngestResult {
-        // Each statement is a round trip to the server, the main cost of an ingest here: the inbox and
-        // an earlier delivery of the same external id are read together.
-        guard let (channel, earlier) = try await inboxAndEarlierDelivery(of: incoming)
-        else { throw StorageError.notFound("inbox") }
-        if let earlier { return try await result(ofEarlier: earlier) }
+        // Each statement is a round trip to the server, the main cost of an ingest here: a known sender
+        // writing in an open conversation (the common case) takes two, one that reads and locks what the
+        // message needs and one that writes it.
+        guard let found = try await lookUp(incoming) else { throw StorageError.notFound("inbox") }
+        if let earlier = found.earlierDelivery { return try await result(ofEarlier: earlier) }
 
         let now = Timestamp.now()
-        let contact = try await findOrCreateContact(incoming.contact, channel: channel, now: now)
+        let inbox = (id: incoming.inboxID, channel: found.channel)
+        let contact: ContactName
+        let active: Conversation, isNew: Bool
+        if let sender = found.sender {
+            contact = sender
+            // The sender's lock is held, so nobody opens a conversation for them meanwhile.
+            (active, isNew) = if let conversation = found.activeConversation { (conversation, false) }
+                              else { (try await openConversation(for: sender.id, in: inbox, now: now), true) }
+        } else {
+            contact = try await findOrCreateContact(incoming.contact, channel: found.channel, now: now)
+            (active, isNew) = try await activeConversation(of: contact.id, in: inbox, now: now)
+        }
         let contactID = contact.id
-        let (active, isNew) = try await activeConversation(of: contactID, in: (incoming.inboxID, channel), now: now)
         let sentAt = incoming.sentAt.map(Timestamp.milliseconds).map { min($0, now) } ?? now
         let id = MessageID.generate()
         let attachments = try await AttachmentRow.claim(incoming.attachmentIDs, for: id, by: .contact(contactID),
@@ -47,41 +57,75 @@ struct IngestTransaction {
             id: id, workspaceID: workspace, conversationID: active.id, direction: .incoming, sender: .contact(contactID),
             isPrivate: false, content: incoming.content, attachments: attachments, status: .delivered,
             externalID: incoming.externalID, createdAt: Timestamp.date(sentAt))
-        // A concurrent delivery of the same external id got there first: rerun, and find it.
-        guard try await MessageRow.insert(message, inbox: incoming.inboxID, in: session) else { throw WriteConflict() }
         let conversation = active.receiving(message)
-        try await ConversationRow.update(conversation, in: session)
         // The conversation is announced in its state after this message, then the message itself.
-        let name = contact
         if isNew || active.status != conversation.status {
             events.append(PendingEvent(isNew ? .conversationCreated : .conversationUpdated,
-                                       .conversation(conversation, contact: name), inbox: incoming.inboxID, at: now))
+                                       .conversation(conversation, contact: contact), inbox: incoming.inboxID, at: now))
         }
         events.append(PendingEvent(.messageCreated, .message(message), inbox: incoming.inboxID, messageContact: contactID, at: now))
+        // A concurrent delivery of the same external id got there first: rerun, and find it.
+        guard let appended = try await MessageWrite.record(message, inbox: incoming.inboxID, conversation: conversation,
+                                                           events: events, workspace: workspace, in: session)
+        else { throw WriteConflict() }
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: false,
-                            events: try await EventRow.append(events, workspace: workspace, in: session))
+                            events: appended)
     }
 
-    /// The inbox's channel and the message of an earlier delivery with the same external id, if there
-    /// was one; nil when there is no such inbox.
-    private func inboxAndEarlierDelivery(of incoming: IncomingMessage) async throws -> (ChannelKind, Message?)? {
-        try await session.row("""
-            SELECT i.channel AS inbox_channel, \(unescaped: MessageRow.columns) FROM inboxes i
-            LEFT JOIN messages m ON m.workspace_id = i.workspace_id AND m.inbox_id = i.id
-                                AND m.external_id = \(incoming.externalID)
-            WHERE i.workspace_id = \(ws) AND i.id = \(incoming.inboxID.rawValue)
+    /// What one statement finds for an incoming message: the inbox's channel, an earlier delivery of
+    /// the same external id, the sender known by its channel id (its contact locked) and the sender's
+    /// conversation in this inbox that is not resolved (locked).
+    private struct Found {
+        let channel: ChannelKind
+        let earlierDelivery: MessageID?
+        let sender: ContactName?
+        let activeConversation: Conversation?
+    }
+
+    /// Nil when there is no such inbox. A sender whose contact a concurrent merge deleted is not
+    /// found here; claiming the identity then conflicts and the rerun finds the contact it moved to.
+    private func lookUp(_ incoming: IncomingMessage) async throws -> Found? {
+        let inbox = incoming.inboxID.rawValue
+        return try await session.row("""
+            WITH inbox AS (
+                SELECT channel FROM inboxes WHERE workspace_id = \(ws) AND id = \(inbox)
+            ), sender AS (
+                SELECT ct.id, ct.name FROM contact_identities ci
+                JOIN contacts ct ON ct.workspace_id = ci.workspace_id AND ct.id = ci.contact_id
+                WHERE ci.workspace_id = \(ws) AND ci.channel = (SELECT channel FROM inbox)
+                  AND ci.external_id = \(incoming.contact.externalID)
+                FOR UPDATE OF ct
+            ), active AS (
+                SELECT * FROM conversations
+                WHERE workspace_id = \(ws) AND contact_id = (SELECT id FROM sender) AND inbox_id = \(inbox)
+                  AND status <> 'resolved'
+                ORDER BY last_activity_at DESC LIMIT 1 FOR UPDATE
+            )
+            SELECT inbox.channel AS inbox_channel, earlier.id AS earlier_id, sender.id AS sender_id,
+                   sender.name AS sender_name, \(unescaped: ConversationRow.columns)
+            FROM inbox
+            LEFT JOIN messages earlier ON earlier.workspace_id = \(ws) AND earlier.inbox_id = \(inbox)
+                                      AND earlier.external_id = \(incoming.externalID)
+            LEFT JOIN sender ON true
+            LEFT JOIN active c ON true
             """) { row in
             guard let channel = ChannelKind(rawValue: try row("inbox_channel")) else { throw StorageError.notFound("inbox") }
-            return (channel, try row("id", as: String?.self) == nil ? nil : try MessageRow.message(row))
+            let sender = try row("sender_id", as: String?.self).map { ContactName(id: ContactID($0), name: try row("sender_name")) }
+            return Found(channel: channel, earlierDelivery: try row("earlier_id", as: String?.self).map { MessageID($0) },
+                         sender: sender,
+                         activeConversation: try row("id", as: String?.self) == nil ? nil : try ConversationRow.conversation(row))
         }
     }
 
     /// The stored result of an earlier delivery: its message, conversation and contact.
-    private func result(ofEarlier message: Message) async throws -> IngestResult {
-        guard let conversation = try await session.row("""
-            SELECT \(unescaped: ConversationRow.columns) FROM conversations c
-            WHERE c.workspace_id = \(ws) AND c.id = \(message.conversationID.rawValue)
-            """, ConversationRow.conversation),
+    private func result(ofEarlier id: MessageID) async throws -> IngestResult {
+        guard let message = try await session.row("""
+                SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE m.workspace_id = \(ws) AND m.id = \(id.rawValue)
+                """, MessageRow.message),
+            let conversation = try await session.row("""
+                SELECT \(unescaped: ConversationRow.columns) FROM conversations c
+                WHERE c.workspace_id = \(ws) AND c.id = \(message.conversationID.rawValue)
+                """, ConversationRow.conversation),
             let name = try await session.value("""
                 SELECT name FROM contacts WHERE workspace_id = \(ws) AND id = \(conversation.contactID.rawValue)
                 """, as: String.self)

@@ -15,12 +15,13 @@ extension PostgresWorkspace {
                 id: id, workspaceID: workspaceID, conversationID: current.id, direction: .outgoing, sender: outgoing.sender,
                 isPrivate: outgoing.isPrivate, content: outgoing.content, attachments: attachments, status: outgoing.status,
                 externalID: nil, createdAt: Timestamp.date(now))
-            _ = try await MessageRow.insert(message, inbox: current.inboxID, in: session)
             let conversation = current.sending(message)
-            try await ConversationRow.update(conversation, in: session)
             let event = PendingEvent(.messageCreated, .message(message), inbox: current.inboxID,
                                      messageContact: current.contactID, at: now)
-            let events = try await EventRow.append([event], workspace: workspaceID, in: session)
+            // An agent's message has no external id, so nothing can hold it already.
+            guard let events = try await MessageWrite.record(message, inbox: current.inboxID, conversation: conversation,
+                                                             events: [event], workspace: workspaceID, in: session)
+            else { throw WriteConflict() }
             return Written(ConversationMessage(conversation: conversation, message: message), events: events)
         }
     }
