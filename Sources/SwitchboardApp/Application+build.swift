@@ -5,6 +5,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+import SwitchboardChannels
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardServices
@@ -98,7 +99,13 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
     if backend.isReadyAtOnce { try await startup.finishStarting() } else { services.append(startup) }
     if config.role.servesAPI { services.append(contentsOf: [hub, presence] as [any Service]) }
     if config.role.runsJobs {
-        services.append(JobWorker(queue: storage.jobs, handlers: [UnsnoozeJob(storage: storage, events: events)], logger: logger))
+        // The worker is listed after the client it delivers with, so it stops first.
+        let http = OutboundHTTPClient()
+        services.append(http)
+        services.append(JobWorker(queue: storage.jobs, handlers: [
+            UnsnoozeJob(storage: storage, events: events),
+            MessageDeliveryJob(storage: storage, events: events, http: http, logger: logger),
+        ], logger: logger))
     }
     return (try buildRouter(deps, includeAPI: config.role.servesAPI), deps, services)
 }

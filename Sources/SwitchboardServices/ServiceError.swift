@@ -8,6 +8,8 @@ public enum ServiceError: Error, Sendable, Hashable {
     case invalidField(field: String, message: String)
     /// The thing asked for does not exist (or is not visible to the caller).
     case notFound(String)
+    /// The thing is not in a state that allows this (a retry of a reply that did not fail).
+    case conflict(String)
     /// Too many requests from one visitor or address; try again later.
     case rateLimited(String)
 }

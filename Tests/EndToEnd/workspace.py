@@ -5,7 +5,8 @@ A new installation: the first-run setup page creates the admin; a conversation t
 appears live in the inbox; the agent opens it, replies, adds a private note, assigns, labels, resolves with the
 keyboard and filters; a customer message and name full of HTML/script render as text; canned responses with
 "/"; settings create an inbox (embed snippet), an agent, a label; a web-chat visitor's message and typing arrive
-live, the agent's typing and reply (with a file) reach the visitor, snooze; a narrow (mobile) width shows one
+live, the agent's typing and reply (with a file) reach the visitor, snooze; a reply that an api inbox's callback
+refuses shows as failed and Retry delivers it; a narrow (mobile) width shows one
 pane at a time; sign out revokes the token.
 
 Usage: workspace.py [path/to/switchboard]   (default .build/debug/switchboard)
@@ -13,11 +14,15 @@ Needs: pip install playwright websockets; Debian's chromium at /usr/bin/chromium
 Screenshots of the main screens go to $E2E_ARTIFACTS (default: a new temp dir).
 Prints 'N passed, M failed' last and exits non-zero when anything failed.
 """
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 
 from playwright.sync_api import expect, sync_playwright
@@ -51,6 +56,35 @@ def frames_until(socket, predicate, timeout=10.0):
         if predicate(frame):
             return frame
     return None
+
+
+class CallbackServer:
+    """An api inbox's integration: records the replies posted to it and answers with `status`."""
+
+    def __init__(self):
+        self.status = 200
+        self.requests = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                owner.requests.append({"body": body, "signature": self.headers.get("X-Switchboard-Signature"),
+                                       "delivery": self.headers.get("X-Switchboard-Delivery")})
+                self.send_response(owner.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def messages_of(base, token, conversation):
@@ -288,6 +322,37 @@ def main():
             chosen = page.evaluate("new Date('2099-01-02T09:30').toISOString()")
             check("snooze until a chosen time (the agent's local time)",
                   wait_for(lambda: (chat_state().get("snoozed_until") or "")[:16] == chosen[:16]), (chat_state(), chosen))
+
+            # --- a reply the integration refuses shows as failed, and Retry sends it again ---------------------
+            hook = CallbackServer()
+            try:
+                _, orders, _ = call(base, "POST", "/api/v1/inboxes",
+                                    {"name": "Orders", "channel": "api", "settings": {"callback_url": hook.url}}, token=token)
+                signing_secret = (orders.get("settings") or {}).get("callback_secret", "")
+                check("an api inbox with a callback gets a signing secret", len(signing_secret) == 43, orders)
+                order = inbound(base, orders, "o-1", "Cancel my order please", "ossie", "Ossie Order")
+                hook.status = 400
+                page.goto(f"{base}/app#/conversations/{order['conversation_id']}")
+                expect_check("the order conversation opens",
+                             lambda: expect(page.locator(".message.customer .body")).to_have_text("Cancel my order please"))
+                composer.fill("Cancelled, your refund is on its way.")
+                page.get_by_test_id("send").click()
+                delivery = page.locator(".message.agent", has_text="your refund is on its way").get_by_test_id("delivery")
+                expect_check("a reply the integration refuses shows as failed, with Retry",
+                             lambda: expect(delivery).to_contain_text("Failed to deliver", timeout=15_000)
+                             and expect(delivery.get_by_test_id("retry")).to_be_visible())
+                posted = hook.requests[0] if hook.requests else {}
+                expected = "sha256=" + hmac.new(signing_secret.encode(), posted.get("body", b""), hashlib.sha256).hexdigest()
+                check("the integration got the reply, signed with the inbox's secret",
+                      posted.get("signature") == expected and b"your refund is on its way" in posted.get("body", b""), posted)
+                shot(page, "delivery-failed")
+                hook.status = 200
+                delivery.get_by_test_id("retry").click()
+                expect_check("after Retry the reply is sent", lambda: expect(delivery).to_have_text("Sent", timeout=15_000))
+                check("both attempts carry the reply's id", len(hook.requests) == 2
+                      and hook.requests[0]["delivery"] == hook.requests[1]["delivery"] is not None, hook.requests)
+            finally:
+                hook.close()
 
             # --- narrow (mobile) width ------------------------------------------------------------------------
             phone = browser.new_context(viewport={"width": 390, "height": 800})

@@ -122,6 +122,35 @@ struct ConversationContractTests {
     }
 
     @Test(arguments: TestBackend.enabled)
+    func deliveryStatusMovesOnlyFromTheExpectedOne(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let agent = try await store.agent("a@x.io")
+        let received = try await store.receive("m1", in: inbox)
+        let reply = try await store.appendOutgoing(OutgoingMessage(
+            conversationID: received.conversation.id, sender: .agent(agent.id), content: "On it", isPrivate: false,
+            status: .queued)).value.message
+        #expect(try await store.message(reply.id) == reply)
+        #expect(try await store.message(MessageID("nope")) == nil)
+
+        let failed = try #require(try await store.setDeliveryStatus(of: reply.id, to: .failed, ifNow: [.queued]))
+        #expect(failed.value.status == .failed && failed.value.content == "On it")
+        #expect(failed.events.map(\.kind) == [.messageUpdated])
+        #expect(failed.events.first?.inboxID == inbox.id && failed.events.first?.contactID == received.contact.id)
+        #expect(try await store.message(reply.id)?.status == .failed)
+
+        // A late outcome of an earlier attempt finds the status moved on and changes nothing.
+        #expect(try await store.setDeliveryStatus(of: reply.id, to: .sent, ifNow: [.queued]) == nil)
+        #expect(try await store.message(reply.id)?.status == .failed)
+        let retried = try #require(try await store.setDeliveryStatus(of: reply.id, to: .queued, ifNow: [.failed]))
+        #expect(retried.value.status == .queued)
+        #expect(try await store.setDeliveryStatus(of: reply.id, to: .sent, ifNow: [.queued])?.value.status == .sent)
+        await #expect(throws: StorageError.self) {
+            try await store.setDeliveryStatus(of: MessageID("nope"), to: .sent, ifNow: [.queued])
+        }
+    }
+
+    @Test(arguments: TestBackend.enabled)
     func garbageCursorIsRejected(backend: TestBackend) async throws {
         let store = try backend.makeWorkspace()
         await #expect(throws: InvalidCursor.self) {

@@ -16,6 +16,7 @@ struct ConversationController {
             .post("conversations/:id/read", use: markRead)
             .get("conversations/:id/messages", use: messages)
             .post("conversations/:id/messages", use: reply)
+            .post("conversations/:id/messages/:message_id/retry", use: retry)
     }
 
     func list(request: Request, context: AppRequestContext) async throws -> ListResponse<ConversationResponse> {
@@ -67,6 +68,13 @@ struct ConversationController {
             to: try id(context), by: actor, content: body.content ?? "", isPrivate: body.private ?? false,
             attachments: (body.attachments ?? []).map { AttachmentID($0) })
         return EditedResponse(status: .created, response: MessageResponse(message))
+    }
+
+    /// Sends a reply whose delivery failed once more: 200 with the reply, `queued` again.
+    func retry(request: Request, context: AppRequestContext) async throws -> MessageResponse {
+        let actor = try context.requireAgent()
+        let message = MessageID(try context.parameters.require("message_id"))
+        return MessageResponse(try await conversations.retryDelivery(of: message, in: try id(context), by: actor))
     }
 
     private func id(_ context: AppRequestContext) throws -> ConversationID {

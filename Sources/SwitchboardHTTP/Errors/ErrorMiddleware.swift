@@ -47,6 +47,7 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .invalidField(_, let message): .validation(message)
         case .notFound(let what): .notFound(what)
         case .rateLimited(let message): APIError(.tooManyRequests, code: "rate_limited", message: message)
+        case .conflict(let message): APIError(.conflict, code: "conflict", message: message)
         }
     }
 

@@ -8,7 +8,7 @@ extension PostgresWorkspace {
         try await storage.write { session in
             let current = try await ConversationRow.lock(outgoing.conversationID, workspace: workspaceID, in: session)
             let now = Timestamp.now()
-            let id = MessageID.generate()
+            let id = outgoing.id
             let attachments = try await AttachmentRow.claim(outgoing.attachmentIDs, for: id, by: outgoing.sender,
                                                             workspace: workspaceID, in: session)
             let message = Message(
@@ -59,5 +59,38 @@ extension PostgresWorkspace {
         let items = Array(rows.prefix(page.limit))
         let next = rows.count > page.limit ? items.last.map { Cursor(key: nil, id: $0.id.rawValue).token } : nil
         return Page(items: items, nextCursor: next)
+    }
+}
+
+extension PostgresWorkspace {
+    func message(_ id: MessageID) async throws -> Message? {
+        try await storage.read { session in
+            try await session.row("""
+                SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE m.workspace_id = \(ws) AND m.id = \(id.rawValue)
+                """, MessageRow.message)
+        }
+    }
+
+    func setDeliveryStatus(of id: MessageID, to status: DeliveryStatus,
+                           ifNow expected: Set<DeliveryStatus>) async throws -> Written<Message>? {
+        try await storage.write { session in
+            // The row is locked while its status is compared, so two workers' outcomes apply one at a time.
+            guard let (current, inbox, contact) = try await session.row("""
+                SELECT \(unescaped: MessageRow.columns), c.inbox_id AS conversation_inbox, c.contact_id AS conversation_contact
+                FROM messages m JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+                WHERE m.workspace_id = \(ws) AND m.id = \(id.rawValue) FOR UPDATE OF m
+                """, { row in
+                    (try MessageRow.message(row), InboxID(try row("conversation_inbox")), ContactID(try row("conversation_contact")))
+                })
+            else { throw StorageError.notFound("message") }
+            guard expected.contains(current.status) else { return nil }
+            var message = current
+            message.status = status
+            try await session.run("""
+                UPDATE messages SET status = \(status.rawValue) WHERE workspace_id = \(ws) AND id = \(id.rawValue)
+                """)
+            let event = PendingEvent(.messageUpdated, .message(message), inbox: inbox, messageContact: contact, at: Timestamp.now())
+            return Written(message, events: try await EventRow.append([event], workspace: workspaceID, in: session))
+        }
     }
 }

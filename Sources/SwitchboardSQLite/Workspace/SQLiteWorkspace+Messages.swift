@@ -9,7 +9,7 @@ extension SQLiteWorkspace {
         return try await storage.write { db in
             let current = try Self.loadConversation(outgoing.conversationID, workspace: workspace, in: db)
             let now = Timestamp.now()
-            let id = MessageID.generate()
+            let id = outgoing.id
             let attachments = try AttachmentRows.claim(outgoing.attachmentIDs, for: id, by: outgoing.sender,
                                                        workspace: workspace, in: db)
             let message = Message(
@@ -61,6 +61,36 @@ extension SQLiteWorkspace {
             let items = records.prefix(page.limit).map(\.message)
             let next = records.count > page.limit ? items.last.map { Cursor(key: nil, id: $0.id.rawValue).token } : nil
             return Page(items: items, nextCursor: next)
+        }
+    }
+}
+
+extension SQLiteWorkspace {
+    func message(_ id: MessageID) async throws -> Message? {
+        let workspace = workspaceID
+        return try await storage.read { db in
+            try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
+                                       arguments: [workspace.rawValue, id.rawValue])?.message
+        }
+    }
+
+    func setDeliveryStatus(of id: MessageID, to status: DeliveryStatus,
+                           ifNow expected: Set<DeliveryStatus>) async throws -> Written<Message>? {
+        let workspace = workspaceID
+        return try await storage.write { db in
+            guard let record = try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
+                                                          arguments: [workspace.rawValue, id.rawValue])
+            else { throw StorageError.notFound("message") }
+            var message = record.message
+            guard expected.contains(message.status) else { return nil }
+            message.status = status
+            try db.execute(sql: "UPDATE messages SET status = ? WHERE workspace_id = ? AND id = ?",
+                           arguments: [status.rawValue, workspace.rawValue, id.rawValue])
+            let conversation = try Self.loadConversation(message.conversationID, workspace: workspace, in: db)
+            let event = try EventRecord.append(.messageUpdated, .message(message), inbox: conversation.inboxID,
+                                               workspace: workspace, messageContact: conversation.contactID,
+                                               at: Timestamp.now(), in: db)
+            return Written(message, events: [event])
         }
     }
 }

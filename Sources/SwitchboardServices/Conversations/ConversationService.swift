@@ -53,9 +53,17 @@ public struct ConversationService: Sendable {
                       attachments: [AttachmentID] = []) async throws -> Message {
         try Validate.messageBody(content, attachments: attachments, max: IngestService.maxContentLength)
         let conversation = try await self.conversation(id, for: actor).conversation
+        let messageID = MessageID.generate()
+        let delivered = isPrivate ? false : try await deliversReplies(in: conversation)
+        if delivered {
+            // Queued before the reply is stored: a crash in between leaves a job whose message never
+            // came (it gives up), never a stored reply that nothing will deliver.
+            _ = try await storage.jobs.enqueue(OutboundDelivery.job(for: messageID, in: conversation))
+        }
         let written = try await store(actor).appendOutgoing(OutgoingMessage(
-            conversationID: id, sender: .agent(actor.id), content: content, isPrivate: isPrivate,
-            status: initialStatus(isPrivate: isPrivate, channel: conversation.channel), attachmentIDs: attachments))
+            id: messageID, conversationID: id, sender: .agent(actor.id), content: content, isPrivate: isPrivate,
+            status: delivered ? .queued : initialStatus(isPrivate: isPrivate, channel: conversation.channel),
+            attachmentIDs: attachments))
         events.publish(written.events)
         logger.debug("agent message stored", metadata: [
             "conversation_id": "\(id)", "private": "\(isPrivate)", "agent_id": "\(actor.id)",
@@ -63,9 +71,34 @@ public struct ConversationService: Sendable {
         return written.value.message
     }
 
-    /// A private note is never delivered anywhere. An `api` inbox's integration reads replies
-    /// through the API, and web chat pushes them to the visitor's open sockets (or their next hello),
-    /// so both are sent once stored; the other channels queue them for their delivery worker.
+    /// Sends a reply whose delivery failed once more (status back to `queued`, a new delivery job).
+    public func retryDelivery(of messageID: MessageID, in id: ConversationID, by actor: Agent) async throws -> Message {
+        let conversation = try await self.conversation(id, for: actor).conversation
+        guard let message = try await store(actor).message(messageID), message.conversationID == id
+        else { throw ServiceError.notFound("message") }
+        guard message.status == .failed, try await deliversReplies(in: conversation) else {
+            throw ServiceError.conflict("Only a reply whose delivery failed can be retried; this one is \(message.status.rawValue).")
+        }
+        // The job first: it delivers a reply that is queued or failed, so a crash before the status
+        // changes below loses nothing.
+        _ = try await storage.jobs.enqueue(OutboundDelivery.job(for: messageID, in: conversation))
+        guard let written = try await store(actor).setDeliveryStatus(of: messageID, to: .queued, ifNow: [.failed])
+        else { return try await store(actor).message(messageID) ?? message }  // the job was quicker
+        events.publish(written.events)
+        return written.value
+    }
+
+    private func deliversReplies(in conversation: Conversation) async throws -> Bool {
+        guard conversation.channel == .api,
+              let inbox = try await storage.workspace(conversation.workspaceID).inbox(conversation.inboxID)
+        else { return false }
+        return OutboundDelivery.delivers(from: inbox)
+    }
+
+    /// A private note is never delivered anywhere. An `api` inbox's integration without a callback
+    /// reads replies through the API, and web chat pushes them to the visitor's open sockets (or
+    /// their next hello), so both are sent once stored; the other channels queue them for their
+    /// delivery worker.
     private func initialStatus(isPrivate: Bool, channel: ChannelKind) -> DeliveryStatus {
         isPrivate || channel == .api || channel == .webChat ? .sent : .queued
     }

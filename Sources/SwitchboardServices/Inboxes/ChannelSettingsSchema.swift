@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 
 /// The settings each channel accepts (API.md, "Settings by channel"), their JSON types, and which
@@ -7,7 +8,7 @@ enum ChannelSettingsSchema {
 
     static func fields(of channel: ChannelKind) -> [String: Kind] {
         switch channel {
-        case .api: [:]
+        case .api: ["callback_url": .string]
         case .webChat: ["greeting": .string, "require_identity_verification": .bool, "business_hours": .object,
                         "pre_chat_form": .bool]
         case .email: ["address": .string, "smtp_host": .string, "smtp_port": .integer, "smtp_username": .string,
@@ -28,7 +29,7 @@ enum ChannelSettingsSchema {
     /// Settings whose values are shown only in the create response.
     static let secretKeys: Set<String> = [
         "smtp_password", "access_token", "app_secret", "verify_token", "page_access_token", "bot_token",
-        "secret_token", "auth_token", "consumer_secret", "bearer_token", "hmac_secret",
+        "secret_token", "auth_token", "consumer_secret", "bearer_token", "hmac_secret", "callback_secret",
     ]
 
     /// Checks every setting against the channel's schema; the first problem names the field.
@@ -53,9 +54,20 @@ enum ChannelSettingsSchema {
                 throw .invalidField(field: "settings.business_hours", message: "settings.business_hours: \(error.description).")
             }
         }
+        if case .string(let url)? = settings["callback_url"], !isWebAddress(url) {
+            throw .invalidField(field: "settings.callback_url",
+                                message: "settings.callback_url must be an absolute http or https URL.")
+        }
         if case .number(let port)? = settings["smtp_port"], !(1...65535).contains(port) {
             throw .invalidField(field: "settings.smtp_port", message: "settings.smtp_port must be 1 to 65535.")
         }
+    }
+
+    private static func isWebAddress(_ text: String) -> Bool {
+        guard text.count <= 2_000, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              let host = url.host, !host.isEmpty
+        else { return false }
+        return scheme == "http" || scheme == "https"
     }
 
     private static func matches(_ value: JSONValue, _ kind: Kind) -> Bool {

@@ -31,6 +31,10 @@ public struct InboxService: Sendable {
             // The key visitors' identifier_hash values are signed with.
             settings["hmac_secret"] = .string(Secrets.token())
         }
+        if channel == .api, settings["callback_url"] != nil {
+            // The key that signs each reply posted to the integration's callback_url.
+            settings["callback_secret"] = .string(Secrets.token())
+        }
         let inboundToken = channel == .api ? Secrets.token() : nil
         let inbox = try await storage.workspace(actor.workspaceID).createInbox(NewInbox(
             name: name, channel: channel, settings: settings, inboundTokenDigest: inboundToken.map(Secrets.digest)))

@@ -24,6 +24,14 @@ public protocol ConversationStore: Sendable {
     /// Marks the agents' public replies in the conversation written up to `through` as read by the
     /// customer (those not read yet); returns them as changed, each with a `message.updated` event.
     func markRepliesRead(in id: ConversationID, through: Date) async throws -> Written<[Message]>
+    /// One message of the workspace; nil when there is none.
+    func message(_ id: MessageID) async throws -> Message?
+    /// Moves a message's delivery status to `status` when it is one of `expected` now (a delivery
+    /// worker's outcome, an agent's retry of a failed delivery), with a `message.updated` event. Nil,
+    /// and nothing changed, when its status is something else: a concurrent change came first.
+    /// Throws `.notFound` for an unknown message.
+    func setDeliveryStatus(of id: MessageID, to status: DeliveryStatus,
+                           ifNow expected: Set<DeliveryStatus>) async throws -> Written<Message>?
 }
 
 /// A conversation together with one message of it.

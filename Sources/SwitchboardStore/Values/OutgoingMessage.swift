@@ -2,6 +2,9 @@ import SwitchboardCore
 
 /// A reply or note written by an agent, bot or the system.
 public struct OutgoingMessage: Sendable, Hashable {
+    /// Chosen before the write, so work about the message (its delivery job) can be queued before
+    /// it is stored and is never lost to a crash in between.
+    public let id: MessageID
     public let conversationID: ConversationID
     public let sender: MessageSender
     public let content: String
@@ -11,8 +14,9 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// Files the sender uploaded before sending, claimed by this message.
     public let attachmentIDs: [AttachmentID]
 
-    public init(conversationID: ConversationID, sender: MessageSender, content: String, isPrivate: Bool,
-                status: DeliveryStatus, attachmentIDs: [AttachmentID] = []) {
+    public init(id: MessageID = .generate(), conversationID: ConversationID, sender: MessageSender, content: String,
+                isPrivate: Bool, status: DeliveryStatus, attachmentIDs: [AttachmentID] = []) {
+        self.id = id
         self.conversationID = conversationID
         self.sender = sender
         self.content = content

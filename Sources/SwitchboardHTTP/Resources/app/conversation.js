@@ -163,7 +163,25 @@ export class ConversationView {
         h("time", { datetime: m.created_at }, clock(m.created_at))),
       m.content ? h("div", { class: "body" }, m.content) : null,
       m.attachments.length ? h("div", { class: "attachments" }, ...m.attachments.map((a) => this.attachment(a))) : null,
-      m.direction === "out" && !m.private ? h("div", { class: `delivery ${m.status}`, "data-testid": "delivery" }, deliveryText(m.status)) : null);
+      m.direction === "out" && !m.private ? this.delivery(m) : null);
+  }
+
+  // How far a reply got; a failed one offers to send it again.
+  delivery(m) {
+    const retry = m.status === "failed"
+      ? h("button", { class: "link", "data-testid": "retry", onclick: (event) => this.retry(m, event.currentTarget) }, "Retry")
+      : null;
+    return h("div", { class: `delivery ${m.status}`, "data-testid": "delivery" }, deliveryText(m.status), retry ? " · " : null, retry);
+  }
+
+  async retry(m, button) {
+    button.disabled = true;
+    try {
+      this.messageArrived(await post(`/conversations/${encodeURIComponent(this.id)}/messages/${encodeURIComponent(m.id)}/retry`));
+    } catch (error) {
+      button.disabled = false;
+      toast(`Not retried: ${error.message}`, "error");
+    }
   }
 
   attachment(a) {

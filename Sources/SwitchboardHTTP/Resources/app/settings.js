@@ -8,7 +8,7 @@ const SECTIONS = [["agents", "Agents"], ["teams", "Teams"], ["inboxes", "Inboxes
 
 /** The settings each channel asks for (API.md "Settings by channel"); secrets are password fields. */
 const CHANNEL_FIELDS = {
-  api: [],
+  api: [["callback_url", "Callback URL for replies (optional)", "url"]],
   web_chat: [["greeting", "Greeting"], ["require_identity_verification", "Require identity verification", "checkbox"]],
   email: [["address", "Support address"], ["smtp_host", "SMTP host"], ["smtp_port", "SMTP port", "number"], ["smtp_username", "SMTP user"],
     ["smtp_password", "SMTP password", "password"], ["smtp_tls", "SMTP TLS (none, starttls, tls)"]],
@@ -155,7 +155,10 @@ export class SettingsView {
       inbox.webhook_url ? h("p", {}, "Webhook URL for the provider: ", h("code", {}, inbox.webhook_url)) : null,
       inbox.channel === "api" ? h("p", {}, "Post customer messages to ", h("code", {}, `${origin}/api/v1/inboxes/${inbox.id}/incoming`),
         " with header X-Inbox-Token.") : null,
+      inbox.channel === "api" && inbox.settings?.callback_url ? h("p", {}, "Replies are posted to ", h("code", {}, inbox.settings.callback_url),
+        ", signed in X-Switchboard-Signature.") : null,
       secret("Inbound token", inbox.inbound_token),
+      secret("Callback signing secret", justCreated ? inbox.settings?.callback_secret : null),
       secret("Identity HMAC secret", inbox.hmac_secret),
       inbox.channel === "web_chat" ? h("div", {}, h("p", {}, "Paste this before </body> on your site:"),
         h("pre", { class: "snippet", "data-testid": "embed-snippet" }, `<script src="${origin}/widget.js" data-inbox="${inbox.id}" async></script>`)) : null);
