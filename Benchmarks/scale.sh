@@ -131,7 +131,7 @@ log "PostgreSQL 15 on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 as_postgres "$PG_BIN/initdb" -D "$PG_DIR" --auth=trust --username=postgres -E UTF8 >/dev/null
 PG_SETTINGS="max_connections=300 shared_buffers=$PG_SHARED_BUFFERS synchronous_commit=on fsync=on max_wal_size=4GB checkpoint_timeout=30min"
 # pg_stat_statements (contrib, part of postgresql-15) tells which statements the nodes run per message.
-[ -f "$PG_BIN/../lib/pg_stat_statements.so" ] && PG_SETTINGS="$PG_SETTINGS shared_preload_libraries=pg_stat_statements"
+[ -f "$PG_BIN/../lib/pg_stat_statements.so" ] && PG_SETTINGS="$PG_SETTINGS shared_preload_libraries=pg_stat_statements pg_stat_statements.track_planning=on"
 PG_OPTS="-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1"
 for setting in $PG_SETTINGS; do PG_OPTS="$PG_OPTS -c $setting"; done
 # -l is essential: without a log file pg_ctl keeps its output pipe open and this script would hang.
@@ -292,11 +292,12 @@ run_config() {
   if [ -n "$pgss" ]; then
     local stmts
     stmts=$(psql_db "$db" -v acked="$total_acked" 2>/dev/null <<'SQL' || true
-WITH s AS (SELECT calls, total_exec_time, query FROM pg_stat_statements
+WITH s AS (SELECT calls, total_exec_time, total_plan_time, query FROM pg_stat_statements
            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
              AND query NOT LIKE '%pg_stat_%' AND query NOT LIKE 'CREATE EXTENSION%')
 SELECT round(sum(calls)::numeric / greatest(:acked, 1), 1) || ' statements per message, '
-       || round((sum(total_exec_time) / greatest(:acked, 1))::numeric, 2) || ' ms of execution (lock waits included) per message; top: '
+       || round((sum(total_exec_time) / greatest(:acked, 1))::numeric, 2) || ' ms of execution (lock waits included) and '
+       || round((sum(total_plan_time) / greatest(:acked, 1))::numeric, 2) || ' ms of planning per message; top: '
        || (SELECT string_agg(x, '; ') FROM (
              SELECT round(100 * total_exec_time / greatest((SELECT sum(total_exec_time) FROM s), 0.001))
                     || '% (' || round(calls::numeric / greatest(:acked, 1), 2) || '/msg, mean '

@@ -34,6 +34,15 @@ struct Session {
         try await row(query) { try $0.first(T.self) }
     }
 
+    /// Runs a statement the connection prepares on first use (parsed and planned once, not per call).
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) {
+            rows.append(row)
+        }
+        return rows
+    }
+
     /// How many rows a statement returned (for writes, its `RETURNING` rows: how many it changed).
     func count(_ query: PostgresQuery) async throws -> Int {
         try await rows(query) { _ in () }.count

@@ -67,28 +67,43 @@ enum ConversationRow {
 
     /// Writes every mutable column.
     static func update(_ c: Conversation, in session: Session) async throws {
-        var statement = StatementBuilder()
-        try update(c, into: &statement)
-        try await session.run(statement.query)
+        var placeholders = Placeholders()
+        var binds = PostgresBindings()
+        try bindUpdate(c, into: &binds)
+        try await session.run(PostgresQuery(unsafeSQL: updateSQL(&placeholders), binds: binds))
     }
 
-    /// Appends the `UPDATE` that writes every mutable column.
-    static func update(_ c: Conversation, into s: inout StatementBuilder) throws {
-        let assignments = [
-            ("contact_id", try s.bind(c.contactID.rawValue)), ("status", try s.bind(c.status.rawValue)),
-            ("priority", try s.bind(c.priority.rawValue)), ("assignee_id", try s.bind(c.assigneeID?.rawValue)),
-            ("team_id", try s.bind(c.teamID?.rawValue)), ("labels", try s.bind(try JSONColumn.encode(c.labels))),
-            ("snoozed_until", try s.bind(c.snoozedUntil.map(Timestamp.milliseconds))),
-            ("unread_count", try s.bind(Int64(c.unreadCount))), ("last_message_content", try s.bind(c.lastMessage?.content)),
-            ("last_message_at", try s.bind(c.lastMessage.map { Timestamp.milliseconds($0.createdAt) })),
-            ("last_message_direction", try s.bind(c.lastMessage?.direction.rawValue)),
-            ("last_activity_at", try s.bind(Timestamp.milliseconds(c.lastActivityAt))),
-            ("first_response_at", try s.bind(c.firstResponseAt.map(Timestamp.milliseconds))),
-            ("waiting_since", try s.bind(c.waitingSince.map(Timestamp.milliseconds))),
-            ("resolved_at", try s.bind(c.resolvedAt.map(Timestamp.milliseconds))),
-        ]
-        let workspace = try s.bind(c.workspaceID.rawValue), id = try s.bind(c.id.rawValue)
-        s.append("UPDATE conversations SET \(assignments.map { "\($0) = \($1)" }.joined(separator: ", "))"
-                 + " WHERE workspace_id = \(workspace) AND id = \(id)")
+    static let updatedColumns = [
+        "contact_id", "status", "priority", "assignee_id", "team_id", "labels", "snoozed_until", "unread_count",
+        "last_message_content", "last_message_at", "last_message_direction", "last_activity_at", "first_response_at",
+        "waiting_since", "resolved_at",
+    ]
+
+    /// The `UPDATE` that writes every mutable column, its values bound by ``bindUpdate(_:into:)``.
+    static func updateSQL(_ placeholders: inout Placeholders) -> String {
+        let assignments = zip(updatedColumns, placeholders.take(updatedColumns.count)).map { "\($0) = \($1)" }
+        let (workspace, id) = (placeholders.take(), placeholders.take())
+        return "UPDATE conversations SET \(assignments.joined(separator: ", ")) WHERE workspace_id = \(workspace) AND id = \(id)"
+    }
+
+    /// The values of ``updateSQL(_:)``, in the order of ``updatedColumns``, then workspace and id.
+    static func bindUpdate(_ c: Conversation, into binds: inout PostgresBindings) throws {
+        binds.append(c.contactID.rawValue)
+        binds.append(c.status.rawValue)
+        binds.append(c.priority.rawValue)
+        binds.append(c.assigneeID?.rawValue)
+        binds.append(c.teamID?.rawValue)
+        binds.append(try JSONColumn.encode(c.labels))
+        binds.append(c.snoozedUntil.map(Timestamp.milliseconds))
+        binds.append(Int64(c.unreadCount))
+        binds.append(c.lastMessage?.content)
+        binds.append(c.lastMessage.map { Timestamp.milliseconds($0.createdAt) })
+        binds.append(c.lastMessage?.direction.rawValue)
+        binds.append(Timestamp.milliseconds(c.lastActivityAt))
+        binds.append(c.firstResponseAt.map(Timestamp.milliseconds))
+        binds.append(c.waitingSince.map(Timestamp.milliseconds))
+        binds.append(c.resolvedAt.map(Timestamp.milliseconds))
+        binds.append(c.workspaceID.rawValue)
+        binds.append(c.id.rawValue)
     }
 }

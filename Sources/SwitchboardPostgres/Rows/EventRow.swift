@@ -41,29 +41,41 @@ enum EventRow {
     /// Appends `pending` in one statement and returns the events (with `sequence` 0).
     static func append(_ pending: [PendingEvent], workspace: WorkspaceID, in session: Session) async throws -> [DomainEvent] {
         guard !pending.isEmpty else { return [] }
-        var statement = StatementBuilder()
-        let events = try append(pending, workspace: workspace, into: &statement)
-        try await session.run(statement.query)
+        var placeholders = Placeholders()
+        var binds = PostgresBindings()
+        let events = try bindAppend(pending, workspace: workspace, into: &binds)
+        try await session.run(PostgresQuery(unsafeSQL: appendSQL(&placeholders), binds: binds))
         return events
     }
 
-    /// Appends the `INSERT` of `pending` (not empty) and returns the events (with `sequence` 0).
-    static func append(_ pending: [PendingEvent], workspace: WorkspaceID,
-                       into s: inout StatementBuilder) throws -> [DomainEvent] {
-        let events = pending.map { $0.event(in: workspace) }
-        var rows: [String] = []
-        for event in events {
-            let values = [
-                try s.bind(workspace.rawValue), try s.bind(event.kind.rawValue), try s.bind(event.inboxID?.rawValue),
-                try s.bind(event.conversationID?.rawValue), try s.bind(event.contactID?.rawValue), try s.bind(event.subjectID),
-                try s.bind(Timestamp.milliseconds(event.occurredAt)), try s.bind(try event.payload.map(JSONColumn.encode)),
-            ]
-            rows.append("(\(values.joined(separator: ", ")))")
-        }
-        s.append("""
+    /// The `INSERT` of any number of events, in order: each column's values are bound as one array
+    /// (``bindAppend(_:workspace:into:)``), so the text is the same for one event or many and can be
+    /// prepared once. An absent id or payload travels as '' and is stored as NULL.
+    static func appendSQL(_ placeholders: inout Placeholders) -> String {
+        let p = placeholders.take(8)
+        return """
             INSERT INTO events (workspace_id, kind, inbox_id, conversation_id, contact_id, subject_id, occurred_at, payload)
-            VALUES \(rows.joined(separator: ", "))
-            """)
+            SELECT \(p[0]), e.kind, NULLIF(e.inbox_id, ''), NULLIF(e.conversation_id, ''), NULLIF(e.contact_id, ''), e.subject_id,
+                   e.occurred_at, NULLIF(e.payload, '')
+            FROM unnest(\(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[], \(p[5])::text[], \(p[6])::bigint[],
+                        \(p[7])::text[])
+                 WITH ORDINALITY AS e(kind, inbox_id, conversation_id, contact_id, subject_id, occurred_at, payload, n)
+            ORDER BY e.n
+            """
+    }
+
+    /// Binds the values of ``appendSQL(_:)`` and returns the events (with `sequence` 0).
+    static func bindAppend(_ pending: [PendingEvent], workspace: WorkspaceID,
+                           into binds: inout PostgresBindings) throws -> [DomainEvent] {
+        let events = pending.map { $0.event(in: workspace) }
+        binds.append(workspace.rawValue)
+        binds.append(events.map(\.kind.rawValue))
+        binds.append(events.map { $0.inboxID?.rawValue ?? "" })
+        binds.append(events.map { $0.conversationID?.rawValue ?? "" })
+        binds.append(events.map { $0.contactID?.rawValue ?? "" })
+        binds.append(events.map(\.subjectID))
+        binds.append(events.map { Timestamp.milliseconds($0.occurredAt) })
+        binds.append(try events.map { try $0.payload.map(JSONColumn.encode) ?? "" })
         return events
     }
 

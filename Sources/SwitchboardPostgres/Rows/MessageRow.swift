@@ -23,23 +23,34 @@ enum MessageRow {
             externalID: try row("external_id", as: String?.self), createdAt: Timestamp.date(try row("created_at", as: Int64.self)))
     }
 
-    /// Appends the `INSERT … RETURNING id` of the message; for one with an external id, the insert
-    /// happens only if that id is new in the inbox, and returns no row when an earlier delivery holds it.
-    static func insert(_ m: Message, inbox: InboxID, into s: inout StatementBuilder) throws {
-        let attachments = m.attachments.isEmpty ? "[]" : try JSONColumn.encode(m.attachments)
-        let values = [
-            try s.bind(m.id.rawValue), try s.bind(m.workspaceID.rawValue), try s.bind(m.conversationID.rawValue),
-            try s.bind(inbox.rawValue), try s.bind(m.direction.rawValue), try s.bind(m.sender.kind.rawValue),
-            try s.bind(m.sender.id), try s.bind(m.isPrivate), try s.bind(m.content), try s.bind(attachments),
-            try s.bind(m.status.rawValue), try s.bind(m.externalID), try s.bind(Timestamp.milliseconds(m.createdAt)),
-            "to_tsvector('simple', \(try s.bind(SearchText.document(m.content))))",
-        ]
-        s.append("""
+    /// The `INSERT … RETURNING id` of a message, its values bound by ``bindInsert(_:inbox:into:)``. For a
+    /// message with an external id the insert happens only if that id is new in the inbox, and returns
+    /// no row when an earlier delivery holds it.
+    static func insertSQL(_ placeholders: inout Placeholders) -> String {
+        let values = placeholders.take(13)
+        return """
             INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, private,
                 content, attachments, status, external_id, created_at, search_vector)
-            VALUES (\(values.joined(separator: ", ")))
+            VALUES (\(values.joined(separator: ", ")), to_tsvector('simple', \(placeholders.take())))
             ON CONFLICT (workspace_id, inbox_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
             RETURNING id
-            """)
+            """
+    }
+
+    static func bindInsert(_ m: Message, inbox: InboxID, into binds: inout PostgresBindings) throws {
+        binds.append(m.id.rawValue)
+        binds.append(m.workspaceID.rawValue)
+        binds.append(m.conversationID.rawValue)
+        binds.append(inbox.rawValue)
+        binds.append(m.direction.rawValue)
+        binds.append(m.sender.kind.rawValue)
+        binds.append(m.sender.id)
+        binds.append(m.isPrivate)
+        binds.append(m.content)
+        binds.append(m.attachments.isEmpty ? "[]" : try JSONColumn.encode(m.attachments))
+        binds.append(m.status.rawValue)
+        binds.append(m.externalID)
+        binds.append(Timestamp.milliseconds(m.createdAt))
+        binds.append(SearchText.document(m.content))
     }
 }

@@ -66,55 +66,15 @@ struct IngestTransaction {
         events.append(PendingEvent(.messageCreated, .message(message), inbox: incoming.inboxID, messageContact: contactID, at: now))
         // A concurrent delivery of the same external id got there first: rerun, and find it.
         guard let appended = try await MessageWrite.record(message, inbox: incoming.inboxID, conversation: conversation,
-                                                           events: events, workspace: workspace, in: session)
+                                                           events: events, in: session)
         else { throw WriteConflict() }
         return IngestResult(contact: contact, conversation: conversation, message: message, isDuplicate: false,
                             events: appended)
     }
 
-    /// What one statement finds for an incoming message: the inbox's channel, an earlier delivery of
-    /// the same external id, the sender known by its channel id (its contact locked) and the sender's
-    /// conversation in this inbox that is not resolved (locked).
-    private struct Found {
-        let channel: ChannelKind
-        let earlierDelivery: MessageID?
-        let sender: ContactName?
-        let activeConversation: Conversation?
-    }
-
-    /// Nil when there is no such inbox. A sender whose contact a concurrent merge deleted is not
-    /// found here; claiming the identity then conflicts and the rerun finds the contact it moved to.
-    private func lookUp(_ incoming: IncomingMessage) async throws -> Found? {
-        let inbox = incoming.inboxID.rawValue
-        return try await session.row("""
-            WITH inbox AS (
-                SELECT channel FROM inboxes WHERE workspace_id = \(ws) AND id = \(inbox)
-            ), sender AS (
-                SELECT ct.id, ct.name FROM contact_identities ci
-                JOIN contacts ct ON ct.workspace_id = ci.workspace_id AND ct.id = ci.contact_id
-                WHERE ci.workspace_id = \(ws) AND ci.channel = (SELECT channel FROM inbox)
-                  AND ci.external_id = \(incoming.contact.externalID)
-                FOR UPDATE OF ct
-            ), active AS (
-                SELECT * FROM conversations
-                WHERE workspace_id = \(ws) AND contact_id = (SELECT id FROM sender) AND inbox_id = \(inbox)
-                  AND status <> 'resolved'
-                ORDER BY last_activity_at DESC LIMIT 1 FOR UPDATE
-            )
-            SELECT inbox.channel AS inbox_channel, earlier.id AS earlier_id, sender.id AS sender_id,
-                   sender.name AS sender_name, \(unescaped: ConversationRow.columns)
-            FROM inbox
-            LEFT JOIN messages earlier ON earlier.workspace_id = \(ws) AND earlier.inbox_id = \(inbox)
-                                      AND earlier.external_id = \(incoming.externalID)
-            LEFT JOIN sender ON true
-            LEFT JOIN active c ON true
-            """) { row in
-            guard let channel = ChannelKind(rawValue: try row("inbox_channel")) else { throw StorageError.notFound("inbox") }
-            let sender = try row("sender_id", as: String?.self).map { ContactName(id: ContactID($0), name: try row("sender_name")) }
-            return Found(channel: channel, earlierDelivery: try row("earlier_id", as: String?.self).map { MessageID($0) },
-                         sender: sender,
-                         activeConversation: try row("id", as: String?.self) == nil ? nil : try ConversationRow.conversation(row))
-        }
+    /// Nil when there is no such inbox.
+    private func lookUp(_ incoming: IncomingMessage) async throws -> IngestLookup.Found? {
+        try await session.execute(IngestLookup(workspace: workspace, incoming: incoming)).first
     }
 
     /// The stored result of an earlier delivery: its message, conversation and contact.

@@ -20,7 +20,7 @@ extension PostgresWorkspace {
                                      messageContact: current.contactID, at: now)
             // An agent's message has no external id, so nothing can hold it already.
             guard let events = try await MessageWrite.record(message, inbox: current.inboxID, conversation: conversation,
-                                                             events: [event], workspace: workspaceID, in: session)
+                                                             events: [event], in: session)
             else { throw WriteConflict() }
             return Written(ConversationMessage(conversation: conversation, message: message), events: events)
         }
