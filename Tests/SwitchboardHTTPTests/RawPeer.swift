@@ -27,6 +27,21 @@ final class RawPeer: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// What the server sends up to and including `marker` (or until it closes, or 10 s pass).
+    func readUntil(_ marker: String) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                var bytes: [UInt8] = []
+                var byte: UInt8 = 0
+                while recv(fd, &byte, 1, 0) == 1 {
+                    bytes.append(byte)
+                    if bytes.count >= marker.utf8.count, bytes.suffix(marker.utf8.count).elementsEqual(marker.utf8) { break }
+                }
+                continuation.resume(returning: bytes)
+            }
+        }
+    }
+
     /// Everything the server sends until it closes the connection (or 10 s pass).
     func readUntilClosed() async -> (bytes: [UInt8], closed: Bool) {
         await withCheckedContinuation { continuation in

@@ -24,21 +24,24 @@ public struct SwitchboardChannel: ServerChildChannel {
     let hummingbird: HTTP1WebSocketUpgradeChannel
     /// nil on nodes that do not serve the API: visitor upgrades then go to Hummingbird (and find no route).
     let visitorSockets: VisitorSocketUpgrade?
+    /// nil on nodes that do not serve the API.
+    let agentSockets: AgentUpgradeCheck?
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let route = channel.eventLoop.makePromise(of: Route.self)
-            let sniffer = FirstRequestSniffer { isVisitorUpgrade in
-                if isVisitorUpgrade, let visitorSockets {
-                    try visitorSockets.configure(channel)
-                    route.succeed(.visitorSocket)
-                } else {
-                    // Hummingbird's setup configures the pipeline synchronously on the event loop.
-                    route.completeWith(hummingbird.setup(channel: channel, logger: logger).map(Route.hummingbird))
-                }
-            } failed: { error in
-                route.fail(error)
-            }
+            let sniffer = FirstRequestSniffer(
+                decide: { isVisitorUpgrade in
+                    if isVisitorUpgrade, let visitorSockets {
+                        try visitorSockets.configure(channel)
+                        route.succeed(.visitorSocket)
+                    } else {
+                        // Hummingbird's setup configures the pipeline synchronously on the event loop.
+                        route.completeWith(hummingbird.setup(channel: channel, logger: logger).map(Route.hummingbird))
+                    }
+                },
+                checkAgentUpgrade: agentSockets.map { check in { target in check.refusal(of: target, on: channel.eventLoop) } },
+                failed: { error in route.fail(error) })
             try channel.pipeline.syncOperations.addHandler(sniffer)
             return Value(route: route.futureResult, channel: channel)
         }
@@ -56,11 +59,12 @@ extension HTTPServerBuilder {
                                    webSocket: WebSocketServerConfiguration) -> HTTPServerBuilder {
         let webSocketResponder = router.buildResponder()
         let visitorSockets = servesAPI ? VisitorSocketUpgrade(deps: deps) : nil
+        let agentSockets = servesAPI ? AgentUpgradeCheck(deps: deps) : nil
         return HTTPServerBuilder { responder in
             SwitchboardChannel(
                 hummingbird: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                           configuration: .init(ws: webSocket)),
-                visitorSockets: visitorSockets)
+                visitorSockets: visitorSockets, agentSockets: agentSockets)
         }
     }
 }
