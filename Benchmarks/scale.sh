@@ -315,7 +315,7 @@ SQL
   [ "$n" -ge 2 ] && { post_node=2; kind="cross-node"; }
   log "delivery latency: agent socket on node 1, ${LAT_RATE}/s posted to node $post_node for ${LAT_SECONDS}s"
   timeout $((LAT_SECONDS + 90)) python3 Benchmarks/scale_tool.py latency --ws "${bases[0]}" --post "${bases[$((post_node - 1))]}" \
-    --token "$token" --inbox "$inbox_id" --inbound-token "$inbound" --rate "$LAT_RATE" --seconds "$LAT_SECONDS" \
+    --token="$token" --inbox="$inbox_id" --inbound-token="$inbound" --rate "$LAT_RATE" --seconds "$LAT_SECONDS" \
     > "$dir/latency.out" 2>&1 &
   LAT_JOB=$!
   local lat_status=0
