@@ -154,74 +154,38 @@ extension WebSocketFrame {
 }
 
 /// A visitor's text frames, acted on one at a time in arrival order by a task that exists only
-/// while some are waiting.
+/// while some are waiting (``OnDemandQueue``).
 final class VisitorFrames: Sendable {
     /// Frames waiting; beyond this the socket is closed. The per-visitor rate limit refuses far earlier.
     static let maxPending = 64
 
-    private let socket: VisitorSocket
-    private let session: VisitorSession
-    private let address: String?
-    private let connection: VisitorHub.Connection
-    private let state = Mutex(State())
-
-    private struct State {
-        var queue: [String] = []
-        var running = false
-        var stopped = false
-        /// The visitor's conversation, for typing and read frames: from the hello, then the latest message.
-        var conversation: ConversationID?
+    /// The visitor's conversation, for typing and read frames: from the hello, then the latest message.
+    private final class Latest: Sendable {
+        let conversation = Mutex<ConversationID?>(nil)
     }
 
+    private let latest = Latest()
+    private let frames: OnDemandQueue<String>
+
     init(socket: VisitorSocket, session: VisitorSession, address: String?, connection: VisitorHub.Connection) {
-        self.socket = socket
-        self.session = session
-        self.address = address
-        self.connection = connection
+        let latest = self.latest
+        frames = OnDemandQueue(limit: Self.maxPending) { text in
+            let conversation = latest.conversation.withLock { $0 }
+            if let started = await socket.handle(text, session: session, conversation: conversation, address: address,
+                                                 connection: connection) {
+                latest.conversation.withLock { $0 = started }
+            }
+            return true
+        }
     }
 
     func noteConversation(_ conversation: ConversationID?) {
-        state.withLock { $0.conversation = $0.conversation ?? conversation }
+        latest.conversation.withLock { $0 = $0 ?? conversation }
     }
 
     /// Queues a frame; false when too many are waiting already.
-    func enqueue(_ text: String) -> Bool {
-        let (accepted, start) = state.withLock { state -> (Bool, Bool) in
-            guard !state.stopped else { return (true, false) }
-            guard state.queue.count < Self.maxPending else { return (false, false) }
-            state.queue.append(text)
-            if state.running { return (true, false) }
-            state.running = true
-            return (true, true)
-        }
-        if start { Task { await self.run() } }
-        return accepted
-    }
+    func enqueue(_ text: String) -> Bool { frames.offer(text) != .full }
 
     /// The connection ended: frames still waiting are dropped (their senders get no ack and resend).
-    func stop() {
-        state.withLock { state in
-            state.stopped = true
-            state.queue.removeAll()
-        }
-    }
-
-    private func run() async {
-        while let (text, conversation) = next() {
-            if let started = await socket.handle(text, session: session, conversation: conversation, address: address,
-                                                 connection: connection) {
-                state.withLock { $0.conversation = started }
-            }
-        }
-    }
-
-    private func next() -> (String, ConversationID?)? {
-        state.withLock { state in
-            guard !state.queue.isEmpty else {
-                state.running = false
-                return nil
-            }
-            return (state.queue.removeFirst(), state.conversation)
-        }
-    }
+    func stop() { frames.stop() }
 }

@@ -45,10 +45,12 @@ public final class VisitorHub: Service, Sendable {
         return connection
     }
 
-    func remove(_ connection: Connection) {
+    func remove(_ connection: Connection) { remove(key: connection.key, id: connection.id) }
+
+    func remove(key: Key, id: Connection.Identifier) {
         sockets.withLock { sockets in
-            guard sockets[connection.key]?.removeValue(forKey: connection.id) != nil else { return }
-            if sockets[connection.key]?.isEmpty == true { sockets[connection.key] = nil }
+            guard sockets[key]?.removeValue(forKey: id) != nil else { return }
+            if sockets[key]?.isEmpty == true { sockets[key] = nil }
         }
     }
 
