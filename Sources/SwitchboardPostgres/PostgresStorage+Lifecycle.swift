@@ -40,11 +40,16 @@ extension PostgresStorage {
                               body: @escaping @Sendable (_ untilStopped: @Sendable () async -> Void) async -> Void) async throws {
         let stopped = AsyncStream<Void>.makeStream()
         defer { gate.close(with: StorageStopped()) }
+        let running = AsyncStream<Void>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                running.continuation.finish()
                 await client.run()
                 stopped.continuation.finish()
             }
+            // Migrating only once the client's task is under way: a lease before `run()` is waited for
+            // all the same, but postgres-nio logs a warning for it at every start.
+            for await _ in running.stream {}
             do {
                 try await migrations.apply(on: client)
                 gate.open()
