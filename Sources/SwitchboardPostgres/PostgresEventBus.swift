@@ -83,7 +83,7 @@ public final class PostgresEventBus: EventBus, Service {
         }
         var cursor = cursor
         while true {
-            let events = try await storage.events(afterPosition: cursor, limit: Self.batchSize)
+            let events = try await storage.numberedEvents(afterPosition: cursor, limit: Self.batchSize)
             guard let last = events.last else { return cursor }
             broadcaster.publish(events)
             cursor = last.sequence

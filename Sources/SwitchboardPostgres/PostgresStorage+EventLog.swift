@@ -46,11 +46,18 @@ extension PostgresStorage {
     /// The `LISTEN` channel on which ``sequencePendingEvents()`` announces newly numbered events.
     public static let eventsChannel = "switchboard_events"
 
-    /// Events of every workspace after `afterPosition`, in log order: what the cross-node event
-    /// bus relays. Numbers what is pending first.
+    /// Events of every workspace after `afterPosition`, in log order. Numbers what is pending first, so
+    /// a caller finds the events of writes it has seen commit.
     public func events(afterPosition: Int64, limit: Int) async throws -> [DomainEvent] {
         try await awaitNumbering(of: nil)
-        return try await read { session in
+        return try await numberedEvents(afterPosition: afterPosition, limit: limit)
+    }
+
+    /// The events numbered so far after `afterPosition`, in log order, without waiting for pending
+    /// ones: what the cross-node event bus relays. Its reader is woken again once they are numbered
+    /// (by the numbering step's notification, or its own sweep).
+    func numberedEvents(afterPosition: Int64, limit: Int) async throws -> [DomainEvent] {
+        try await read { session in
             try await session.rows("""
                 SELECT \(unescaped: EventRow.columns) FROM events WHERE position > \(afterPosition)
                 ORDER BY position LIMIT \(Int64(max(limit, 0)))
