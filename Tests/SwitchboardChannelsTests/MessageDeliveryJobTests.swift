@@ -50,8 +50,8 @@ struct MessageDeliveryJobTests {
             try await store.message(message.id)?.status
         }
 
-        /// Runs due jobs (as if `now` had come) until none is left.
-        func runJobs(now: Date = Date()) async throws -> Int {
+        /// Runs due jobs (as if `now` had come; by default once a new delivery job is due) until none is left.
+        func runJobs(now: Date = Date() + OutboundDelivery.storeGrace) async throws -> Int {
             var ran = 0
             while try await worker.runNext(now: now) { ran += 1 }
             return ran
@@ -155,7 +155,8 @@ struct MessageDeliveryJobTests {
         let fixture = try await Fixture(callback: "http://127.0.0.1:9/hook")
         let conversation = try #require(try await fixture.store.conversation(fixture.conversation)?.conversation)
         let job = try await fixture.storage.jobs.enqueue(OutboundDelivery.job(for: MessageID("never-stored"), in: conversation))
-        #expect(try await fixture.worker.runNext())
+        #expect(try await fixture.worker.runNext() == false, "not due until the reply had time to be stored")
+        #expect(try await fixture.worker.runNext(now: Date() + OutboundDelivery.storeGrace))
         #expect(try await fixture.storage.jobs.job(job.id)?.state == .queued, "the reply may still be on its way")
         try await fixture.runRemainingAttempts()
         #expect(try await fixture.storage.jobs.job(job.id)?.state == .dead)

@@ -16,10 +16,15 @@ public enum OutboundDelivery {
         inbox.channel == .api && inbox.settings["callback_url"]?.stringValue != nil
     }
 
+    /// How long after it is queued a delivery job is first due. The job is queued just before its reply
+    /// is stored; a worker that claimed it in between would find no reply and wait out a backoff.
+    public static let storeGrace: TimeInterval = 0.25
+
     /// The job for one reply; keyed by conversation, so a conversation's replies go out in order.
-    public static func job(for message: MessageID, in conversation: Conversation) -> NewJob {
+    public static func job(for message: MessageID, in conversation: Conversation, now: Date = Date()) -> NewJob {
         NewJob(workspaceID: conversation.workspaceID, kind: jobKind, payload: #"{"message_id":"\#(message.rawValue)"}"#,
-               orderingKey: "conversation:\(conversation.id.rawValue)", maxAttempts: maxAttempts)
+               orderingKey: "conversation:\(conversation.id.rawValue)", runAt: now.addingTimeInterval(storeGrace),
+               maxAttempts: maxAttempts)
     }
 
     /// The message a job is about.
