@@ -131,9 +131,10 @@ struct MessageDeliveryJobTests {
             let fixture = try await Fixture(callback: url)
             await receiver.answer(with: .serviceUnavailable)
             let reply = try await fixture.reply("It ships today")
-            #expect(try await fixture.runJobs() == 1)
+            let due = Date() + OutboundDelivery.storeGrace
+            #expect(try await fixture.runJobs(now: due) == 1)
             #expect(try await fixture.status(of: reply) == .queued, "still trying")
-            #expect(try await fixture.runJobs() == 0, "the next attempt waits for its backoff")
+            #expect(try await fixture.runJobs(now: due) == 0, "the next attempt waits for its backoff")
             try await fixture.runRemainingAttempts()
             #expect(try await fixture.status(of: reply) == .failed)
             #expect(await receiver.requests.count == OutboundDelivery.maxAttempts)
@@ -154,9 +155,11 @@ struct MessageDeliveryJobTests {
         // The job is queued before its reply is written; here the write never happened.
         let fixture = try await Fixture(callback: "http://127.0.0.1:9/hook")
         let conversation = try #require(try await fixture.store.conversation(fixture.conversation)?.conversation)
-        let job = try await fixture.storage.jobs.enqueue(OutboundDelivery.job(for: MessageID("never-stored"), in: conversation))
-        #expect(try await fixture.worker.runNext() == false, "not due until the reply had time to be stored")
-        #expect(try await fixture.worker.runNext(now: Date() + OutboundDelivery.storeGrace))
+        let queuedAt = Date()
+        let job = try await fixture.storage.jobs.enqueue(OutboundDelivery.job(for: MessageID("never-stored"), in: conversation,
+                                                                             now: queuedAt))
+        #expect(try await fixture.worker.runNext(now: queuedAt) == false, "not due until the reply had time to be stored")
+        #expect(try await fixture.worker.runNext(now: queuedAt + OutboundDelivery.storeGrace))
         #expect(try await fixture.storage.jobs.job(job.id)?.state == .queued, "the reply may still be on its way")
         try await fixture.runRemainingAttempts()
         #expect(try await fixture.storage.jobs.job(job.id)?.state == .dead)
