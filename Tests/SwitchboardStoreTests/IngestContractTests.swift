@@ -111,6 +111,21 @@ struct IngestContractTests {
     }
 
     @Test(arguments: TestBackend.enabled)
+    func aKnownSendersNewEmailJoinsTheirContact(backend: TestBackend) async throws {
+        let store = try backend.makeWorkspace()
+        let inbox = try await store.apiInbox()
+        let first = try await store.receive("m1", from: "crm-17", in: inbox)
+        let second = try await store.receive("m2", from: "crm-17", in: inbox, email: "ada@example.com")
+
+        #expect(second.contact.id == first.contact.id)
+        #expect(second.conversation.id == first.conversation.id)
+        let profile = try #require(try await store.contactProfile(first.contact.id)?.contact)
+        #expect(profile.emails == ["ada@example.com"], "a later message may bring the sender's email")
+        let byEmail = try await store.receive("m3", from: "shop-99", in: inbox, email: "ada@example.com")
+        #expect(byEmail.contact.id == first.contact.id, "and another channel id with that email finds them")
+    }
+
+    @Test(arguments: TestBackend.enabled)
     func unknownInboxIsNotFound(backend: TestBackend) async throws {
         let store = try backend.makeWorkspace()
         let ghost = Inbox(id: .generate(), workspaceID: Workspace.defaultID, name: "x", channel: .api, settings: [:],

@@ -3,31 +3,18 @@ import SwitchboardCore
 import SwitchboardStore
 
 extension IngestTransaction {
-    /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
-    /// An existing contact is locked for the rest of the transaction (see ``lockContact(_:)``).
-    mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind,
-                                      now: Int64) async throws -> ContactName {
-        // Found by its channel id: locked and read in one statement. An identity whose contact a
-        // concurrent merge deleted finds no row here; claiming the identity below then conflicts and
-        // the rerun finds the contact it moved to.
-        let knownContact = try await session.row("""
-            SELECT ct.id, ct.name FROM contact_identities ci
-            JOIN contacts ct ON ct.workspace_id = ci.workspace_id AND ct.id = ci.contact_id
-            WHERE ci.workspace_id = \(workspace.rawValue) AND ci.channel = \(channel.rawValue)
-              AND ci.external_id = \(draft.externalID)
-            FOR UPDATE OF ct
-            """) { row in ContactName(id: ContactID(try row("id")), name: try row("name")) }
-        let known = knownContact?.id
-        let email = draft.email.map(ContactHandle.email.normalized).flatMap { $0.isEmpty ? nil : $0 }
-        let phone = draft.phone.map(ContactHandle.phone.normalized).flatMap { $0.isEmpty ? nil : $0 }
-        var matched = known
-        if matched == nil, let email { matched = try await ContactHandle.email.owner(email, workspace: workspace, in: session) }
+    /// The contact of a sender whose channel id ``IngestLookup`` did not find: the owner of its email,
+    /// else of its phone (locked), else a new contact; the channel id is claimed for it. A concurrent
+    /// transaction that claimed the channel id meanwhile (a first message, or a merge that moved it)
+    /// makes this one conflict, and the rerun finds the contact.
+    mutating func claimContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) async throws -> ContactName {
+        let (email, phone) = Self.handles(of: draft)
+        var matched: ContactID?
+        if let email { matched = try await ContactHandle.email.owner(email, workspace: workspace, in: session) }
         if matched == nil, let phone { matched = try await ContactHandle.phone.owner(phone, workspace: workspace, in: session) }
 
         let contact: ContactName
-        if let knownContact {
-            contact = knownContact
-        } else if let matched {
+        if let matched {
             contact = ContactName(id: matched, name: try await lockContact(matched))
         } else {
             let name = [draft.name, draft.email, draft.phone].compactMap { $0?.trimmingWhitespace() }
@@ -36,24 +23,32 @@ extension IngestTransaction {
             events.append(try await ContactRow.insert(contact.id, name: name, attributes: [:], workspace: workspace, at: now,
                                                       in: session))
         }
-        let contactID = contact.id
-        if known == nil {
-            let claimed = try await session.count("""
-                INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
-                VALUES (\(workspace.rawValue), \(channel.rawValue), \(draft.externalID), \(contactID.rawValue), \(now))
-                ON CONFLICT DO NOTHING RETURNING contact_id
-                """)
-            // Another transaction gave this identity a contact meanwhile.
-            guard claimed == 1 else { throw WriteConflict() }
-        }
-        let isNew = matched == nil
+        let claimed = try await session.count("""
+            INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at)
+            VALUES (\(workspace.rawValue), \(channel.rawValue), \(draft.externalID), \(contact.id.rawValue), \(now))
+            ON CONFLICT DO NOTHING RETURNING contact_id
+            """)
+        // Another transaction gave this identity a contact meanwhile.
+        guard claimed == 1 else { throw WriteConflict() }
+        try await addHandles(of: draft, to: contact.id, isNew: matched == nil)
+        return contact
+    }
+
+    /// Adds the sender's email and phone to its contact: a known sender's later message may bring
+    /// them. A new contact's handles were free when it was made, so one taken since is a conflict.
+    func addHandles(of draft: ContactDraft, to contact: ContactID, isNew: Bool) async throws {
+        let (email, phone) = Self.handles(of: draft)
         for (kind, value) in [(ContactHandle.email, email), (.phone, phone)] {
             guard let value else { continue }
-            let added = try await kind.add(value, to: contactID, workspace: workspace, in: session)
-            // Nobody had the handle when this contact was made, so someone took it meanwhile.
+            let added = try await kind.add(value, to: contact, workspace: workspace, in: session)
             if isNew, !added { throw WriteConflict() }
         }
-        return contact
+    }
+
+    /// The draft's email and phone, normalized; nil when absent or empty.
+    private static func handles(of draft: ContactDraft) -> (email: String?, phone: String?) {
+        (draft.email.map(ContactHandle.email.normalized).flatMap { $0.isEmpty ? nil : $0 },
+         draft.phone.map(ContactHandle.phone.normalized).flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// Locks the contact row: whoever opens a conversation for a contact holds this lock, so two

@@ -41,11 +41,12 @@ struct IngestTransaction {
         let active: Conversation, isNew: Bool
         if let sender = found.sender {
             contact = sender
+            try await addHandles(of: incoming.contact, to: sender.id, isNew: false)
             // The sender's lock is held, so nobody opens a conversation for them meanwhile.
             (active, isNew) = if let conversation = found.activeConversation { (conversation, false) }
                               else { (try await openConversation(for: sender.id, in: inbox, now: now), true) }
         } else {
-            contact = try await findOrCreateContact(incoming.contact, channel: found.channel, now: now)
+            contact = try await claimContact(incoming.contact, channel: found.channel, now: now)
             (active, isNew) = try await activeConversation(of: contact.id, in: inbox, now: now)
         }
         let contactID = contact.id
