@@ -23,6 +23,12 @@ enum MessageRow {
             externalID: try row("external_id", as: String?.self), createdAt: Timestamp.date(try row("created_at", as: Int64.self)))
     }
 
+    static func load(_ id: MessageID, workspace: WorkspaceID, in session: Session) async throws -> Message? {
+        try await session.row("""
+            SELECT \(unescaped: columns) FROM messages m WHERE m.workspace_id = \(workspace.rawValue) AND m.id = \(id.rawValue)
+            """, message)
+    }
+
     /// The `INSERT … RETURNING id` of a message, its values bound by ``bindInsert(_:inbox:into:)``. For a
     /// message with an external id the insert happens only if that id is new in the inbox, and returns
     /// no row when an earlier delivery holds it.

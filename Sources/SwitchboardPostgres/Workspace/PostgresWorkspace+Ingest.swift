@@ -80,9 +80,7 @@ struct IngestTransaction {
 
     /// The stored result of an earlier delivery: its message, conversation and contact.
     private func result(ofEarlier id: MessageID) async throws -> IngestResult {
-        guard let message = try await session.row("""
-                SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE m.workspace_id = \(ws) AND m.id = \(id.rawValue)
-                """, MessageRow.message),
+        guard let message = try await MessageRow.load(id, workspace: workspace, in: session),
             let conversation = try await session.row("""
                 SELECT \(unescaped: ConversationRow.columns) FROM conversations c
                 WHERE c.workspace_id = \(ws) AND c.id = \(message.conversationID.rawValue)

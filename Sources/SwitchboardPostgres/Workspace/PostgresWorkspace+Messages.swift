@@ -64,11 +64,7 @@ extension PostgresWorkspace {
 
 extension PostgresWorkspace {
     func message(_ id: MessageID) async throws -> Message? {
-        try await storage.read { session in
-            try await session.row("""
-                SELECT \(unescaped: MessageRow.columns) FROM messages m WHERE m.workspace_id = \(ws) AND m.id = \(id.rawValue)
-                """, MessageRow.message)
-        }
+        try await storage.read { session in try await MessageRow.load(id, workspace: workspaceID, in: session) }
     }
 
     func setDeliveryStatus(of id: MessageID, to status: DeliveryStatus,

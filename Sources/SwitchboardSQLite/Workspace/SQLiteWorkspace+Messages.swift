@@ -68,20 +68,19 @@ extension SQLiteWorkspace {
 extension SQLiteWorkspace {
     func message(_ id: MessageID) async throws -> Message? {
         let workspace = workspaceID
-        return try await storage.read { db in
-            try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
-                                       arguments: [workspace.rawValue, id.rawValue])?.message
-        }
+        return try await storage.read { db in try Self.loadMessage(id, workspace: workspace, in: db) }
+    }
+
+    static func loadMessage(_ id: MessageID, workspace: WorkspaceID, in db: Database) throws -> Message? {
+        try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
+                                   arguments: [workspace.rawValue, id.rawValue])?.message
     }
 
     func setDeliveryStatus(of id: MessageID, to status: DeliveryStatus,
                            ifNow expected: Set<DeliveryStatus>) async throws -> Written<Message>? {
         let workspace = workspaceID
         return try await storage.write { db in
-            guard let record = try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
-                                                          arguments: [workspace.rawValue, id.rawValue])
-            else { throw StorageError.notFound("message") }
-            var message = record.message
+            guard var message = try Self.loadMessage(id, workspace: workspace, in: db) else { throw StorageError.notFound("message") }
             guard expected.contains(message.status) else { return nil }
             message.status = status
             try db.execute(sql: "UPDATE messages SET status = ? WHERE workspace_id = ? AND id = ?",
