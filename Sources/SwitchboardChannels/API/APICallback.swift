@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import SwitchboardCore
+import SwitchboardServices
 
 /// What an `api` inbox's integration receives at its `callback_url` for each public reply: a JSON
 /// body signed with the inbox's `callback_secret`. Built here as plain values, so the format and the
@@ -37,8 +37,7 @@ public struct APICallback: Sendable {
     }
 
     public static func signature(of body: Data, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Secrets.hmacSHA256Hex(of: body, secret: secret)
     }
 
     private static let encoder: JSONEncoder = {

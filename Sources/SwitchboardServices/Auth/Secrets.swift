@@ -28,6 +28,12 @@ public enum Secrets {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// Lower-case hex HMAC-SHA256 of `data` keyed with `secret`: what a business signs a visitor's
+    /// identifier with, and what signs a reply posted to an integration.
+    public static func hmacSHA256Hex(of data: Data, secret: String) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Data(secret.utf8))))
+    }
+
     /// Lower-case hex of some bytes.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var hex: [UInt8] = []
