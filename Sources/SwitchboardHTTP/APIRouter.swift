@@ -70,8 +70,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(SetupController(auth: deps.auth).endpoints)
     api.addRoutes(inboxes.inboundEndpoints)
-    api.addRoutes(RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations,
-                                      keepAlive: deps.socketKeepAlive).endpoints)
+    api.addRoutes(RealtimeController(deps: deps).endpoints)
     api.addRoutes(WidgetController(widget: deps.widget, attachments: deps.attachments).endpoints)
     let agents = api.group().add(middleware: AgentAuthMiddleware(auth: deps.auth))
     agents.addRoutes(auth.endpoints)

@@ -198,6 +198,13 @@ struct RealtimeController {
     }
 }
 
+extension RealtimeController {
+    /// The controller over the API's services (the router's routes and the first-request check share it).
+    init(deps: APIDependencies) {
+        self.init(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations, keepAlive: deps.socketKeepAlive)
+    }
+}
+
 /// A frame an agent's screen sends: `{"type": "typing", "conversation_id", "typing"}` or
 /// `{"type": "presence", "status": "online" | "away"}`.
 struct AgentInbound: Decodable {

@@ -12,8 +12,7 @@ struct AgentUpgradeCheck: Sendable {
     let logger = Logger(label: "switchboard.realtime")
 
     init(deps: APIDependencies) {
-        controller = RealtimeController(auth: deps.auth, realtime: deps.realtime, conversations: deps.conversations,
-                                        keepAlive: deps.socketKeepAlive)
+        controller = RealtimeController(deps: deps)
     }
 
     /// Why the upgrade of `target` (path and query) is refused; nil when it is admitted.
