@@ -67,12 +67,22 @@ struct MessageDeliveryJobTests {
             #expect(try await runJobs(now: later + 3_700) == 0, "given up")
         }
 
-        func finish() async throws { try await http.shutdown() }
+        /// Runs `body` on a new fixture whose callback is `url`; its HTTP client is shut down however
+        /// `body` ends (one left open would stop the whole test process when released).
+        static func with(callback url: String, _ body: (Fixture) async throws -> Void) async throws {
+            let fixture = try await Fixture(callback: url)
+            do {
+                try await body(fixture)
+            } catch {
+                try await fixture.http.shutdown()
+                throw error
+            }
+            try await fixture.http.shutdown()
+        }
     }
 
     @Test func aReplyIsPostedSignedAndThenSent() async throws {
-        try await CallbackReceiver.listening { receiver, url in
-            let fixture = try await Fixture(callback: url)
+        try await CallbackReceiver.listening { receiver, url in try await Fixture.with(callback: url) { fixture in
             let reply = try await fixture.reply("It ships today")
             #expect(reply.status == .queued)
             #expect(try await fixture.runJobs() == 1)
@@ -89,24 +99,20 @@ struct MessageDeliveryJobTests {
             #expect(message["content"] as? String == "It ships today" && message["id"] as? String == reply.id.rawValue)
             #expect((body["contact"] as? [String: Any])?["external_id"] as? String == "customer-7")
             #expect((body["conversation"] as? [String: Any])?["id"] as? String == fixture.conversation.rawValue)
-            try await fixture.finish()
-        }
+        } }
     }
 
     @Test func privateNotesAreNeverPosted() async throws {
-        try await CallbackReceiver.listening { receiver, url in
-            let fixture = try await Fixture(callback: url)
+        try await CallbackReceiver.listening { receiver, url in try await Fixture.with(callback: url) { fixture in
             let note = try await fixture.reply("VIP customer", isPrivate: true)
             #expect(note.status == .sent)
             #expect(try await fixture.runJobs() == 0)
             #expect(await receiver.requests.isEmpty)
-            try await fixture.finish()
-        }
+        } }
     }
 
     @Test func aRefusedReplyFailsAtOnceAndAnAgentCanRetryIt() async throws {
-        try await CallbackReceiver.listening { receiver, url in
-            let fixture = try await Fixture(callback: url)
+        try await CallbackReceiver.listening { receiver, url in try await Fixture.with(callback: url) { fixture in
             await receiver.answer(with: .badRequest)
             let reply = try await fixture.reply("It ships today")
             #expect(try await fixture.runJobs() == 1)
@@ -122,13 +128,11 @@ struct MessageDeliveryJobTests {
             await #expect(throws: ServiceError.self, "only a failed reply can be retried") {
                 try await fixture.conversations.retryDelivery(of: reply.id, in: fixture.conversation, by: fixture.admin)
             }
-            try await fixture.finish()
-        }
+        } }
     }
 
     @Test func aServerErrorIsRetriedUntilTheLastAttemptFailsIt() async throws {
-        try await CallbackReceiver.listening { receiver, url in
-            let fixture = try await Fixture(callback: url)
+        try await CallbackReceiver.listening { receiver, url in try await Fixture.with(callback: url) { fixture in
             await receiver.answer(with: .serviceUnavailable)
             let reply = try await fixture.reply("It ships today")
             let due = Date() + OutboundDelivery.storeGrace
@@ -138,32 +142,31 @@ struct MessageDeliveryJobTests {
             try await fixture.runRemainingAttempts()
             #expect(try await fixture.status(of: reply) == .failed)
             #expect(await receiver.requests.count == OutboundDelivery.maxAttempts)
-            try await fixture.finish()
-        }
+        } }
     }
 
     @Test func anUnreachableCallbackIsRetriedNotFailed() async throws {
         // Port 9 (discard) has no listener on loopback here: the connection is refused.
-        let fixture = try await Fixture(callback: "http://127.0.0.1:9/hook")
-        let reply = try await fixture.reply("It ships today")
-        #expect(try await fixture.runJobs() == 1)
-        #expect(try await fixture.status(of: reply) == .queued)
-        try await fixture.finish()
+        try await Fixture.with(callback: "http://127.0.0.1:9/hook") { fixture in
+            let reply = try await fixture.reply("It ships today")
+            #expect(try await fixture.runJobs() == 1)
+            #expect(try await fixture.status(of: reply) == .queued)
+        }
     }
 
     @Test func aJobWhoseReplyWasNeverStoredWaitsThenGivesUp() async throws {
         // The job is queued before its reply is written; here the write never happened.
-        let fixture = try await Fixture(callback: "http://127.0.0.1:9/hook")
-        let conversation = try #require(try await fixture.store.conversation(fixture.conversation)?.conversation)
-        let queuedAt = Date()
-        let job = try await fixture.storage.jobs.enqueue(OutboundDelivery.job(for: MessageID("never-stored"), in: conversation,
-                                                                             now: queuedAt))
-        #expect(try await fixture.worker.runNext(now: queuedAt) == false, "not due until the reply had time to be stored")
-        #expect(try await fixture.worker.runNext(now: queuedAt + OutboundDelivery.storeGrace))
-        #expect(try await fixture.storage.jobs.job(job.id)?.state == .queued, "the reply may still be on its way")
-        try await fixture.runRemainingAttempts()
-        #expect(try await fixture.storage.jobs.job(job.id)?.state == .dead)
-        try await fixture.finish()
+        try await Fixture.with(callback: "http://127.0.0.1:9/hook") { fixture in
+            let conversation = try #require(try await fixture.store.conversation(fixture.conversation)?.conversation)
+            let queuedAt = Date()
+            let job = try await fixture.storage.jobs.enqueue(OutboundDelivery.job(for: MessageID("never-stored"), in: conversation,
+                                                                                 now: queuedAt))
+            #expect(try await fixture.worker.runNext(now: queuedAt) == false, "not due until the reply had time to be stored")
+            #expect(try await fixture.worker.runNext(now: queuedAt + OutboundDelivery.storeGrace))
+            #expect(try await fixture.storage.jobs.job(job.id)?.state == .queued, "the reply may still be on its way")
+            try await fixture.runRemainingAttempts()
+            #expect(try await fixture.storage.jobs.job(job.id)?.state == .dead)
+        }
     }
 
     @Test func aCallbackMustBeAWebAddress() async throws {
