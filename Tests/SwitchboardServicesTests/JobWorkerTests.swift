@@ -20,11 +20,13 @@ struct JobWorkerTests {
         let storage = try SQLiteStorage.inMemory()
         let worker = JobWorker(queue: storage.jobs, handlers: [Flaky()], logger: Logger(label: "test"))
         let retried = try await storage.jobs.enqueue(NewJob(workspaceID: Workspace.defaultID, kind: "flaky", payload: "x"))
+        // Times are taken from before the attempt, not after it: a loaded machine may take seconds in between.
+        let beforeFirst = Date()
         #expect(try await worker.runNext())
         let afterFirst = try #require(try await storage.jobs.job(retried.id))
         #expect(afterFirst.state == .queued)
-        #expect(afterFirst.runAt > Date().addingTimeInterval(1), "retried after a backoff, not at once")
-        #expect(try await worker.runNext() == false, "nothing due before the backoff ends")
+        #expect(afterFirst.runAt >= beforeFirst.addingTimeInterval(2), "retried after a backoff (2 s), not at once")
+        #expect(try await worker.runNext(now: beforeFirst.addingTimeInterval(1)) == false, "nothing due before the backoff ends")
         #expect(try await worker.runNext(now: afterFirst.runAt.addingTimeInterval(1)))
         #expect(try await storage.jobs.job(retried.id)?.state == .done)
 
