@@ -83,6 +83,38 @@ struct WidgetSocketTests {
         }
     }
 
+    /// Two tabs of one visitor: the tab a message was sent from gets its ack (with the stored time) and
+    /// not the message again; the other tab gets the message.
+    @Test func theSendingTabGetsTheAckAndTheOtherTabTheMessage() async throws {
+        try await Self.live { client, api, admin, inbox in
+            let visitor = try await Self.visitorToken(api, inbox)
+            let path = "/api/v1/widget/\(inbox)/ws?visitor_token=\(visitor)"
+            _ = try await client.ws(path) { otherIn, _, _ in
+                let other = FrameCollector(otherIn)
+                _ = try await other.first("hello")
+                _ = try await client.ws(path) { inbound, outbound, _ in
+                    let frames = FrameCollector(inbound)
+                    _ = try await frames.first("hello")
+                    try await Self.send(outbound, ["type": "message", "content": "From tab one", "client_id": "t1"])
+                    let ack = try #require(try await frames.first("ack"))
+                    #expect(ack["created_at"] is String)
+                    let conversation = try #require(ack["conversation_id"] as? String)
+                    let copy = try await other.first("message") { $0.object("message")["content"] as? String == "From tab one" }
+                    #expect(copy?.object("message")["id"] as? String == ack["message_id"] as? String)
+                    #expect(copy?.object("message")["client_id"] as? String == "t1")
+                    #expect(copy?.object("message")["created_at"] as? String == ack["created_at"] as? String)
+
+                    _ = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                           json: ["content": "Reply to both"])
+                    _ = try await frames.first("message") { $0.object("message")["content"] as? String == "Reply to both" }
+                    // The hub sends a visitor's frames in event order: had the sending tab been sent its own
+                    // message, it would have come before the reply.
+                    #expect(!frames.all.contains { $0["type"] as? String == "message" && "\($0)".contains("From tab one") })
+                }
+            }
+        }
+    }
+
     /// The widget reports that the visitor saw the replies: they become `read` (never the private
     /// note), and the agents' sockets learn it as `message.updated`.
     @Test func visitorReadingRepliesMarksThemRead() async throws {

@@ -51,6 +51,26 @@ struct OnDemandQueueTests {
         #expect(recorder.doneCount == 1)
     }
 
+    @Test func offerAndDrainHandlesInTheCallerWhenIdleAndOnlyQueuesWhenBusy() async {
+        let recorder = Recorder(blockFirst: true)
+        let queue = Self.queue(recorder)
+        #expect(queue.offer(1) == .accepted)
+        await recorder.wait { $0.isBlocked }
+        // Busy: the running task takes it after 1; this returns without waiting for it.
+        #expect(await queue.offerAndDrain(2) == .accepted)
+        #expect(recorder.items.isEmpty)
+        recorder.release()
+        await recorder.wait { $0.items == [1, 2] }
+
+        // Idle: handled by this task before the call returns.
+        let idleRecorder = Recorder()
+        let idle = Self.queue(idleRecorder)
+        #expect(await idle.offerAndDrain(1) == .accepted)
+        #expect(idleRecorder.items == [1])
+        idle.finish()
+        #expect(await idle.offerAndDrain(2) == .closed)
+    }
+
     @Test func aHeldQueueWaitsForItsFirstAndAFullOneRefuses() async {
         let recorder = Recorder()
         let queue = Self.queue(recorder, limit: 2, held: true)

@@ -674,7 +674,7 @@
       dropFromOutbox(f.client_id);
       rateRetries.delete(f.client_id);
       const el = state.byClientId.get(f.client_id);
-      if (el && f.message_id && !state.byId.has(f.message_id)) confirm(el, { id: f.message_id });
+      if (el && f.message_id && !state.byId.has(f.message_id)) confirm(el, { id: f.message_id, created_at: f.created_at });
       settled(f.client_id);
     } else if (f.type === 'message' && f.message && f.message.id) {
       if (upsert(f.message) && isAgentMessage(f.message)) {

@@ -125,12 +125,18 @@ final class VisitorChannelHandler: ChannelInboundHandler, RemovableChannelHandle
 struct FrameWriter: Sendable {
     let channel: any Channel
 
-    /// Writes a text frame; false when the connection is gone. Returns once the frame was written
-    /// to the socket, so a visitor who stops reading holds up only its own writer.
+    /// Writes a text frame; false when the connection is gone. While the socket takes data the frame
+    /// is handed to the event loop and this returns at once (frames from one task keep their order);
+    /// once its send buffer is full, this waits for the write, so a visitor who stops reading holds up
+    /// only its own writer, and its frames queue in the hub, which drops a socket too far behind.
     func text(_ text: String) async -> Bool {
+        guard channel.isActive else { return false }
         let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text))
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(frame, promise: written)
+        if channel.isWritable { return true }
         do {
-            try await channel.writeAndFlush(frame).get()
+            try await written.futureResult.get()
             return true
         } catch {
             return false

@@ -60,7 +60,7 @@ struct VisitorMessage: Encodable, Sendable {
 /// One server frame of a visitor's socket (see README, "Web chat").
 enum VisitorFrame: Encodable, Sendable {
     case hello(contactID: String, conversationID: String?, messages: [VisitorMessage], agentsOnline: Bool)
-    case ack(clientID: String, messageID: String, conversationID: String)
+    case ack(clientID: String, messageID: String, conversationID: String, createdAt: Date)
     case message(VisitorMessage)
     case typing(Bool)
     case presence(agentsOnline: Bool)
@@ -68,6 +68,7 @@ enum VisitorFrame: Encodable, Sendable {
 
     private enum Key: String, CodingKey {
         case type, messages, message, typing, code
+        case createdAt = "created_at"
         case contactID = "contact_id"
         case conversationID = "conversation_id"
         case agentsOnline = "agents_online"
@@ -84,11 +85,12 @@ enum VisitorFrame: Encodable, Sendable {
             try c.encode(conversationID, forKey: .conversationID)
             try c.encode(messages, forKey: .messages)
             try c.encode(agentsOnline, forKey: .agentsOnline)
-        case .ack(let clientID, let messageID, let conversationID):
+        case .ack(let clientID, let messageID, let conversationID, let createdAt):
             try c.encode("ack", forKey: .type)
             try c.encode(clientID, forKey: .clientID)
             try c.encode(messageID, forKey: .messageID)
             try c.encode(conversationID, forKey: .conversationID)
+            try c.encode(createdAt, forKey: .createdAt)
         case .message(let message):
             try c.encode("message", forKey: .type)
             try c.encode(message, forKey: .message)

@@ -39,8 +39,8 @@ struct VisitorSocket: Sendable {
             }
             do {
                 let message = try await widget.send(frame.content ?? "", attachments: (frame.attachmentIDs ?? []).map { AttachmentID($0) },
-                                                    clientID: clientID, from: session, address: address)
-                connection.send(.acknowledged(clientID: clientID, message: message))
+                                                    clientID: clientID, from: session, address: address, via: connection)
+                await connection.sendNow(.acknowledged(clientID: clientID, message: message))
                 return message.conversationID
             } catch {
                 let refused = ErrorMiddleware.apiError(for: error, logger: logger)
@@ -67,7 +67,8 @@ struct VisitorSocket: Sendable {
         switch item {
         case .message(let message): .message(await visitorMessage(message, session))
         case .acknowledged(let clientID, let message):
-            .ack(clientID: clientID, messageID: message.id.rawValue, conversationID: message.conversationID.rawValue)
+            .ack(clientID: clientID, messageID: message.id.rawValue, conversationID: message.conversationID.rawValue,
+                 createdAt: message.createdAt)
         case .typing(let typing): .typing(typing)
         case .presence(let online): .presence(agentsOnline: online)
         case .refused(let code, let message, let clientID): .error(code: code, message: message, clientID: clientID)

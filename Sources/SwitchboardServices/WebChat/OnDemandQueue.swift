@@ -51,7 +51,22 @@ public final class OnDemandQueue<Item: Sendable>: Sendable {
     }
 
     public func offer(_ item: Item) -> Offer {
-        let (offer, startTask) = state.withLock { state -> (Offer, Bool) in
+        let (offer, idle) = enqueue(item)
+        if idle { Task { await self.drain() } }
+        return offer
+    }
+
+    /// Like ``offer(_:)``, but when no task is handling items the caller's task handles them (this one
+    /// and any offered meanwhile) before returning: one task fewer to start and switch to.
+    public func offerAndDrain(_ item: Item) async -> Offer {
+        let (offer, idle) = enqueue(item)
+        if idle { await drain() }
+        return offer
+    }
+
+    /// Appends the item; `idle` when no one was handling items: the caller must drain (now `running`).
+    private func enqueue(_ item: Item) -> (offer: Offer, idle: Bool) {
+        state.withLock { state in
             guard !state.closed else { return (.closed, false) }
             guard state.items.count < limit else { return (.full, false) }
             state.items.append(item)
@@ -59,8 +74,6 @@ public final class OnDemandQueue<Item: Sendable>: Sendable {
             state.running = true
             return (.accepted, true)
         }
-        if startTask { Task { await self.drain() } }
-        return offer
     }
 
     /// Takes no more items; `whenDone` runs once those waiting have been handled. With `dropping`,

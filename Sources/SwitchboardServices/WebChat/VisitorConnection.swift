@@ -1,3 +1,6 @@
+import Synchronization
+import SwitchboardCore
+
 /// Where one visitor socket's frames are written. Implemented by the HTTP layer.
 public protocol VisitorSink: Sendable {
     /// Writes one frame; false when the socket is gone.
@@ -15,6 +18,11 @@ extension VisitorHub {
         let key: Key
         let id: Identifier
         private let frames: OnDemandQueue<VisitorFeed>
+        /// The visitor's messages sent through this socket whose `message.created` has not come by yet
+        /// (their external ids): the ack tells this socket, so the broadcast is skipped here (other tabs
+        /// of the visitor still get it). Bounded: an entry whose event never arrives ages out.
+        private let ownMessages = Mutex<[String]>([])
+        static let ownMessagesKept = 16
 
         /// A socket's identity in the hub (several tabs of one visitor share a key).
         final class Identifier: Hashable, Sendable {
@@ -57,6 +65,37 @@ extension VisitorHub {
             if offer == .full { frames.finish(dropping: true) }
             if offer != .accepted { hub.remove(self) }
             return offer == .accepted
+        }
+
+        /// Queues a frame and, when no task is writing this socket's frames, writes them in the calling
+        /// task instead of starting one (a visitor's ack, written by the task that handled its message).
+        public func sendNow(_ item: VisitorFeed) async {
+            let offer = await frames.offerAndDrain(item)
+            if offer == .full { frames.finish(dropping: true) }
+            if offer != .accepted { hub.remove(self) }
+        }
+
+        /// The visitor is sending the message with this external id through this socket.
+        func expectOwn(_ externalID: String) {
+            ownMessages.withLock { own in
+                if own.count == Self.ownMessagesKept { own.removeFirst() }
+                own.append(externalID)
+            }
+        }
+
+        /// The message will not come as an event (it failed, or it was stored before).
+        func forgetOwn(_ externalID: String) {
+            ownMessages.withLock { own in own.removeAll { $0 == externalID } }
+        }
+
+        /// Whether `message` was sent through this socket (and is then forgotten).
+        func claimOwn(_ message: Message) -> Bool {
+            guard let externalID = message.externalID else { return false }
+            return ownMessages.withLock { own in
+                guard let index = own.firstIndex(of: externalID) else { return false }
+                own.remove(at: index)
+                return true
+            }
         }
 
         /// Takes no more frames: the socket closes once what is queued has been written.

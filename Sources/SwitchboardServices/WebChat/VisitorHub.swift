@@ -102,7 +102,10 @@ public final class VisitorHub: Service, Sendable {
         guard event.kind == .messageCreated, case .message(let message)? = event.payload, !message.isPrivate,
               let contact = event.contactID, let inbox = event.inboxID
         else { return }
-        deliver(.message(message), to: Key(workspace: event.workspaceID, contact: contact, inbox: inbox))
+        let key = Key(workspace: event.workspaceID, contact: contact, inbox: inbox)
+        let targets = sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
+        // The socket the visitor wrote it from has its ack; the visitor's other tabs need the message.
+        for connection in targets where !connection.claimOwn(message) { connection.send(.message(message)) }
     }
 
     func dispatch(_ signal: LiveSignal) {

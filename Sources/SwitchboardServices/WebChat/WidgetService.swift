@@ -142,9 +142,10 @@ public struct WidgetService: Sendable {
     }
 
     /// Stores a visitor's message and returns it once committed. The same `clientID` again returns
-    /// the first message: that is what makes the widget's resend after a reconnect safe.
+    /// the first message: that is what makes the widget's resend after a reconnect safe. The socket it
+    /// came through (`via`) is acknowledged by its caller and so is not sent the message again.
     public func send(_ content: String, attachments: [AttachmentID] = [], clientID: String, from session: VisitorSession,
-                     address: String?) async throws -> Message {
+                     address: String?, via connection: VisitorHub.Connection? = nil) async throws -> Message {
         guard (1...64).contains(clientID.count) else {
             throw ServiceError.invalidField(field: "client_id", message: "client_id must be 1 to 64 characters.")
         }
@@ -152,10 +153,20 @@ public struct WidgetService: Sendable {
         guard messagesPerVisitor.allow(session.externalID), messagesPerIP.allow(address ?? "unknown") else {
             throw ServiceError.rateLimited("You are sending messages too fast; wait a moment.")
         }
-        let result = try await storage.workspace(session.workspaceID).appendIncoming(IncomingMessage(
-            inboxID: session.inboxID, externalID: Self.externalID(clientID, of: session),
-            contact: ContactDraft(externalID: session.externalID, name: nil, email: nil, phone: nil),
-            content: content, sentAt: nil, attachmentIDs: attachments))
+        let externalID = Self.externalID(clientID, of: session)
+        // Before the write: the event may reach the hub before this call returns.
+        connection?.expectOwn(externalID)
+        let result: IngestResult
+        do {
+            result = try await storage.workspace(session.workspaceID).appendIncoming(IncomingMessage(
+                inboxID: session.inboxID, externalID: externalID,
+                contact: ContactDraft(externalID: session.externalID, name: nil, email: nil, phone: nil),
+                content: content, sentAt: nil, attachmentIDs: attachments))
+        } catch {
+            connection?.forgetOwn(externalID)
+            throw error
+        }
+        if result.isDuplicate { connection?.forgetOwn(externalID) }
         events.publish(result.events)
         return result.message
     }
