@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `switchboard` command: every role of the product in one binary.
-@main
+/// The `switchboard` command: every role of the product in one binary (started by ``Entry``).
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",

@@ -1,4 +1,3 @@
-import HummingbirdBcrypt
 import SwitchboardCore
 import SwitchboardStore
 
@@ -19,8 +18,9 @@ extension AuthService {
         try Validate.text(name, field: "name", max: 200)
         try Validate.password(password)
         let token = Secrets.token()
+        let hash = await PasswordHashing.hash(password, cost: bcryptCost)
         let agent = try await storage.directory.createFirstAdmin(
-            NewAgent(email: email, name: name, role: .admin, passwordHash: Bcrypt.hash(password, cost: bcryptCost)),
+            NewAgent(email: email, name: name, role: .admin, passwordHash: hash),
             in: Workspace.defaultID, tokenDigest: Secrets.digest(token))
         return Login(token: token, agent: agent)
     }

@@ -1,4 +1,3 @@
-import HummingbirdBcrypt
 import Logging
 import SwitchboardCore
 import SwitchboardStore
@@ -26,7 +25,10 @@ public struct AuthService: Sendable {
 
     public func login(email: String, password: String) async throws -> Login {
         let credentials = try await storage.directory.credentials(email: email)
-        let valid = Bcrypt.verify(password, hash: credentials?.passwordHash ?? decoy.value)
+        // An unknown email costs a hash check too, so timing does not tell which emails exist.
+        var stored = credentials?.passwordHash
+        if stored == nil { stored = await decoy.value() }
+        let valid = await PasswordHashing.verify(password, hash: stored ?? "")
         guard valid, let agent = credentials?.agent else {
             throw ServiceError.unauthenticated("Wrong email or password.")
         }
@@ -62,7 +64,7 @@ public struct AuthService: Sendable {
         try Validate.email(email)
         try Validate.text(name, field: "name", max: 200)
         try Validate.password(password)
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = await PasswordHashing.hash(password, cost: bcryptCost)
         return try await storage.workspace(workspace).createAgent(
             NewAgent(email: email, name: name, role: role, passwordHash: hash))
     }

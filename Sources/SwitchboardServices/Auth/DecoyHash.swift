@@ -1,4 +1,3 @@
-import HummingbirdBcrypt
 import Synchronization
 
 /// A bcrypt hash of a random secret, made on first use rather than at start-up (a cost-12 hash
@@ -11,10 +10,13 @@ final class DecoyHash: Sendable {
         self.cost = cost
     }
 
-    var value: String {
-        hash.withLock { cached in
+    /// The hash, made (off the serving threads) by the first caller; callers racing it may each make
+    /// one, and the first stored is kept.
+    func value() async -> String {
+        if let cached = hash.withLock({ $0 }) { return cached }
+        let made = await PasswordHashing.hash(Secrets.token(), cost: cost)
+        return hash.withLock { cached in
             if let cached { return cached }
-            let made = Bcrypt.hash(Secrets.token(), cost: cost)
             cached = made
             return made
         }

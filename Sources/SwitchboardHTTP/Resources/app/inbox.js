@@ -34,8 +34,10 @@ export class InboxView {
       // A reply's delivery status changed (the customer read it): the bubble shows the new status.
       realtime.on("message.updated", (m) => this.conversation?.messageArrived(m)),
       realtime.on("typing", (t) => this.conversation?.typingArrived(t)),
-      // After a reconnect the replay brings what was missed; a reload also fixes ordering and counts.
-      realtime.on("state", (state) => { if (state === "live" && this.loadedOnce) this.load(); }),
+      // Each time the socket is live the list is read again: on the first connect, a conversation that
+      // arrived after a list read started but before the socket's start point would otherwise be missing
+      // (a load in flight is superseded); after a reconnect it also fixes ordering and counts.
+      realtime.on("state", (state) => { if (state === "live") this.load(); }),
     ];
     this.keys = (event) => this.onKey(event);
     document.addEventListener("keydown", this.keys);
@@ -100,7 +102,6 @@ export class InboxView {
       if (token !== this.loadToken) return;
       this.items = more ? [...this.items, ...page.items.filter((c) => !this.items.some((i) => i.id === c.id))] : page.items;
       this.nextCursor = page.next_cursor;
-      this.loadedOnce = true;
       this.render();
     } finally {
       if (token === this.loadToken) this.element.classList.remove("loading");
