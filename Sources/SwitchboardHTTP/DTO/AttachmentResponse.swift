@@ -21,3 +21,14 @@ struct AttachmentResponse: ResponseEncodable, Sendable {
         size = attachment.size
     }
 }
+
+extension AttachmentResponse {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.string("id", id)
+            json.string("filename", filename)
+            json.string("content_type", contentType)
+            json.int("size", size)
+        }
+    }
+}

@@ -124,6 +124,24 @@ struct MessageResponse: ResponseEncodable, Sendable {
     }
 }
 
+extension MessageResponse {
+    /// The members `encode(to:)` writes, by hand (see ``RealtimeFrame/text()``).
+    func writeMembers(to json: inout JSONText) {
+        json.string("id", id)
+        json.string("conversation_id", conversationID)
+        json.string("direction", direction.rawValue)
+        json.object("sender") { sender in
+            sender.string("type", self.sender.type.rawValue)
+            sender.string("id", self.sender.id.value)
+        }
+        json.bool("private", `private`)
+        json.string("content", content)
+        json.array("attachments", attachments) { json, attachment in attachment.write(to: &json) }
+        json.string("status", status.rawValue)
+        json.date("created_at", createdAt)
+    }
+}
+
 /// What the generic inbound endpoint answers.
 struct IncomingResponse: ResponseEncodable, Sendable {
     let conversationID: String

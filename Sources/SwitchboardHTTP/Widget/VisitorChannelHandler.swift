@@ -113,7 +113,7 @@ final class VisitorChannelHandler: ChannelInboundHandler, RemovableChannelHandle
         let writer: FrameWriter
 
         func write(_ item: VisitorFeed) async -> Bool {
-            guard let text = try? await socket.frame(for: item, session).text() else { return true }
+            let text = await socket.frame(for: item, session).text()
             return await writer.text(text)
         }
 

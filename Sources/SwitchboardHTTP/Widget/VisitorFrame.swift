@@ -108,8 +108,59 @@ enum VisitorFrame: Encodable, Sendable {
         }
     }
 
-    func text() throws -> String {
-        String(decoding: try RealtimeFrame.encoder.encode(self), as: UTF8.self)
+    /// The frame's JSON, written by hand (``JSONText``): these frames go out for every chat message.
+    /// The `Encodable` conformance above says the same through `JSONEncoder`; a test holds them equal.
+    func text() -> String {
+        JSONText.object { json in
+            switch self {
+            case .hello(let contactID, let conversationID, let messages, let agentsOnline):
+                json.string("type", "hello")
+                json.string("contact_id", contactID)
+                json.string("conversation_id", conversationID)
+                json.array("messages", messages) { json, message in message.write(to: &json) }
+                json.bool("agents_online", agentsOnline)
+            case .ack(let clientID, let messageID, let conversationID, let createdAt):
+                json.string("type", "ack")
+                json.string("client_id", clientID)
+                json.string("message_id", messageID)
+                json.string("conversation_id", conversationID)
+                json.date("created_at", createdAt)
+            case .message(let message):
+                json.string("type", "message")
+                json.object("message") { message.writeMembers(to: &$0) }
+            case .typing(let typing):
+                json.string("type", "typing")
+                json.bool("typing", typing)
+            case .presence(let online):
+                json.string("type", "presence")
+                json.bool("agents_online", online)
+            case .error(let code, let message, let clientID):
+                json.string("type", "error")
+                json.string("code", code)
+                json.string("message", message)
+                json.string("client_id", clientID)
+            }
+        }
+    }
+}
+
+extension VisitorMessage {
+    func write(to json: inout JSONText) {
+        json.object { writeMembers(to: &$0) }
+    }
+
+    func writeMembers(to json: inout JSONText) {
+        json.string("id", id)
+        json.string("conversation_id", conversationID)
+        json.string("direction", direction.rawValue)
+        json.object("sender") { sender in
+            sender.string("type", self.sender.type.rawValue)
+            sender.string("name", self.sender.name)
+        }
+        json.string("content", content)
+        json.array("attachments", attachments) { json, attachment in attachment.write(to: &json) }
+        json.date("created_at", createdAt)
+        json.string("client_id", clientID)
     }
 }
 

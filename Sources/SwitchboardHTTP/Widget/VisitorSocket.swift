@@ -17,7 +17,7 @@ struct VisitorSocket: Sendable {
         let history = try await widget.history(of: session)
         var messages: [VisitorMessage] = []
         for message in history.messages { messages.append(await visitorMessage(message, session)) }
-        let frame = try VisitorFrame.hello(
+        let frame = VisitorFrame.hello(
             contactID: session.contactID.rawValue, conversationID: history.conversation?.rawValue, messages: messages,
             agentsOnline: widget.agentsOnline(session)).text()
         return (frame, history.conversation)
