@@ -64,6 +64,13 @@ public struct JSONText: Sendable {
         needsComma = true
     }
 
+    /// A finite number, in the shortest form that reads back as the same `Double`.
+    public mutating func double(_ key: String, _ value: Double) {
+        self.key(key)
+        text.append(value.description)
+        needsComma = true
+    }
+
     /// A date as ISO 8601 in UTC to the second, like `JSONEncoder`'s `.iso8601`.
     public mutating func date(_ key: String, _ value: Date) {
         self.key(key)

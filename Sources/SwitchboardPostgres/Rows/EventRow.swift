@@ -75,7 +75,7 @@ enum EventRow {
         binds.append(events.map { $0.contactID?.rawValue ?? "" })
         binds.append(events.map(\.subjectID))
         binds.append(events.map { Timestamp.milliseconds($0.occurredAt) })
-        binds.append(try events.map { try $0.payload.map(JSONColumn.encode) ?? "" })
+        binds.append(try events.map { try $0.payload?.storedJSON() ?? "" })
         return events
     }
 

@@ -37,7 +37,7 @@ struct EventRecord: SnakeCaseRecord {
             INSERT INTO events (workspace_id, kind, inbox_id, conversation_id, contact_id, subject_id, occurred_at, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [workspace.rawValue, kind.rawValue, inbox?.rawValue, conversation?.rawValue,
-                                     contact?.rawValue, subject, time, try JSONColumn.encode(payload)])
+                                     contact?.rawValue, subject, time, try payload.storedJSON()])
         // Built from the values at hand rather than read back: decoding the payload again is a
         // measurable share of ingest time.
         return DomainEvent(sequence: db.lastInsertedRowID, workspaceID: workspace, kind: kind, inboxID: inbox,
