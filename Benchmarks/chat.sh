@@ -20,7 +20,11 @@
 #      WARMUP_RATE (first message of every chat, per second; default min(first RATE, 1000))
 #      WORKERS (2 load-generator processes for the visitors; the agent socket has its own process)
 #      RETRIES (1: a step during which other processes used > 30 % of a core is run again, this many times)
-#      CLIENT (raw: the generator's own lean WebSocket client | websockets: the library, as a cross-check)
+#      CLIENT (native: the visitor sockets in a compiled epoll engine, Benchmarks/chat_engine.c, compiled here
+#              with gcc, one engine process per worker; the Python workers keep sessions, agent replies (HTTP)
+#              and reporting. It needs about a third to half the CPU per message of the Python client (the rest
+#              is the kernel's loopback TCP work) and adds no event-loop delay | raw: the generator's own lean
+#              Python WebSocket client | websockets: the library, as a cross-check)
 #      COMPRESSION (CLIENT=websockets only: browser = offer permessage-deflate like browsers do | none)
 #      PORT (a free one)  SERVER_ARGS (extra `serve` flags, e.g. "--widget-visitor-message-rate 20")
 #      SKIP_BUILD=1   reuse .build-release/release/switchboard if it exists
@@ -39,7 +43,7 @@ RATE=${RATE:-5000}
 DURATION=${DURATION:-30}
 REPLY_RATE=${REPLY_RATE:-}
 WORKERS=${WORKERS:-2}
-CLIENT=${CLIENT:-raw}
+CLIENT=${CLIENT:-native}
 COMPRESSION=${COMPRESSION:-browser}
 BIN=${BIN:-.build-release/release/switchboard}
 ADMIN_EMAIL=bench@example.com
@@ -59,6 +63,10 @@ if ! python3 -c 'import websockets, aiohttp' 2>/dev/null; then
 fi
 python3 -c 'import uvloop' 2>/dev/null || python3 -m pip install -q uvloop >&2 2>/dev/null || log "uvloop unavailable; plain asyncio"
 python3 -c 'import websockets, aiohttp' || fail "python packages websockets and aiohttp are needed"
+case "$CLIENT" in native|raw|websockets) ;; *) fail "CLIENT must be native, raw or websockets" ;; esac
+if [ "$CLIENT" = native ]; then
+  command -v gcc >/dev/null || fail "CLIENT=native compiles Benchmarks/chat_engine.c and needs gcc (or use CLIENT=raw)"
+fi
 
 # --- file descriptors: the server holds one per visitor socket, each load worker its share -------
 NEED_FDS=$((CHATS + 2048))
@@ -124,6 +132,12 @@ trap 'exit 130' INT TERM
 curl -s -o /dev/null "$BASE/healthz" && fail "something already answers on port $PORT"
 # Run a private copy, so a rebuild of .build-release during the run cannot change what is measured.
 mkdir "$DATA/bin" && cp "$BIN" "$DATA/bin/switchboard"
+ENGINE_ARGS=()
+if [ "$CLIENT" = native ]; then
+  gcc -O2 -Wall -Wextra -o "$DATA/chat_engine" Benchmarks/chat_engine.c || fail "compiling Benchmarks/chat_engine.c failed"
+  "$DATA/chat_engine" --selftest >/dev/null || fail "$DATA/chat_engine --selftest failed"
+  ENGINE_ARGS=(--engine "$DATA/chat_engine")
+fi
 # $SERVER is the server's own pid: the load generator reads /proc/$SERVER for RSS and CPU.
 # shellcheck disable=SC2086  # SERVER_ARGS is a list of flags
 SWITCHBOARD_ADMIN_EMAIL=$ADMIN_EMAIL SWITCHBOARD_ADMIN_PASSWORD=$ADMIN_PASSWORD \
@@ -156,7 +170,7 @@ REPLY_ARGS+=(--retries "${RETRIES:-1}")
 log "load: $CHATS chats, $RATE visitor msg/s, ${REPLY_RATE:-RATE/10} replies/s, ${DURATION}s per step, $WORKERS worker(s) (bounded to ${LIMIT}s)"
 timeout "$LIMIT" python3 Benchmarks/chat_load.py run --base "$BASE" --server-pid "$SERVER" \
   --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" --out "$DATA/load" --chats "$CHATS" --rate "$RATE" \
-  --duration "$DURATION" "${REPLY_ARGS[@]}" --workers "$WORKERS" --client "$CLIENT" --compression "$COMPRESSION" "${PERF_ARGS[@]}" &
+  --duration "$DURATION" "${REPLY_ARGS[@]}" --workers "$WORKERS" --client "$CLIENT" "${ENGINE_ARGS[@]}" --compression "$COMPRESSION" "${PERF_ARGS[@]}" &
 LOAD_JOB=$!
 LOAD_STATUS=0
 wait "$LOAD_JOB" || LOAD_STATUS=$?

@@ -29,6 +29,18 @@ What `run` does, in order (every step bounded in time and count; everything targ
     The generator shares the machine with the server, so each step reports the CPU of the server, of the
     generator's own processes and of everything else; a step during which other processes used more than
     --retry-other-pct of a core is run again (--retries) and the discarded attempt is listed.
+
+Visitor clients (--client): `raw` is this file's lean RFC 6455 client on asyncio; `websockets` is the library
+(a cross-check); `native` hands each worker's visitor sockets to a compiled engine (Benchmarks/chat_engine.c,
+one child process per worker, --engine PATH or compiled here with gcc). The Python visitor path costs
+0.1-0.25 ms of CPU per message on the cores the server needs, and its event loop adds milliseconds; the
+engine does the hot path (opening the sockets, the open-loop sends, parsing frames, latencies) in a
+single-threaded epoll loop for about a third to a half of that (nearly all of it the kernel's loopback TCP
+work, which any client pays), with the same semantics, error kinds and counters. The worker keeps the rest: sessions, agent replies over HTTP,
+talking to the parent; it drives the engine with one JSON command per line on the engine's stdin and reads
+one JSON line per command from its stdout (big arrays come through files in --out). The engine's CPU is
+part of the client's CPU and listed as "engine" per worker. The agent socket stays in the parent process on
+the raw client with every --client but websockets.
 """
 
 import argparse
@@ -40,7 +52,9 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import string
+import subprocess
 import sys
 import time
 from array import array
@@ -446,7 +460,7 @@ class LibWS:
 
 
 async def ws_open(cfg, path, timeout):
-    if cfg["client"] == "raw":
+    if cfg["client"] in ("raw", "native"):  # native: the engine holds the visitor sockets, not this one
         return await RawWS.open(cfg["base"], path, timeout)
     return await LibWS.open(cfg["base"], path, timeout, cfg["compression"])
 
@@ -707,27 +721,56 @@ class Worker:
             self.pending.clear()
         self.phase = "idle"
 
-    async def run(self, step, t0, http, token, rate, reply_rate, duration):
-        self.new_step()
-        self.phase = "run"
-        self.step = step
-        cfg = self.cfg
+    # -- the visitor side of a step; NativeWorker hands these to the engine --
+    def chat_count(self):
+        return len(self.chats)
+
+    def conversation_count(self):
+        return sum(1 for c in self.chats if c.conversation_id)
+
+    async def conversation_ids(self):
+        return [c.conversation_id for c in self.chats if c.conversation_id]
+
+    async def visitor_load(self, step, t0, rate, n, offset, deadline):
+        """Sends the step's visitor messages; returns the CPU seconds spent outside this process (none here)."""
         chats = self.chats
-        rate = rate / cfg["workers"]
-        n = int(rate * duration)
-        reply_rate = reply_rate / cfg["workers"]
-        n_replies = int(reply_rate * duration)
-        deadline = t0 + int((duration + 30) * 1e9)
-        conversations = [c.conversation_id for c in chats if c.conversation_id]
-        reply_sem = asyncio.Semaphore(cfg["reply_max_outstanding"])
-        headers = {"Authorization": "Bearer " + token}
-        base = cfg["base"]
-        offset = random.Random(self.index * 1000 + step).randrange(max(1, len(chats)))
         counts = self.counts
 
         def visitor(i, origin):
             if self.fire(chats[(i + offset) % len(chats)], "m%d.%d.%d" % (step, self.index, i), origin):
                 counts["sent"] += 1
+
+        await self.schedule(t0, rate, n, visitor, deadline, self.lat["send_lag"])
+        return 0.0
+
+    async def drain_step(self, others_done, timeout):
+        await self.drain(lambda: not self.pending and others_done(), timeout)
+
+    async def collect_step(self):
+        """Brings the step's visitor counts, latencies and errors together; returns the messages still unacked."""
+        return len(self.pending)
+
+    async def write_acked_ids(self, path):
+        with open(path, "w") as f:
+            f.write("\n".join(i for i in self.acked_ids if i) + "\n")
+        return len(self.acked_ids)
+
+    async def run(self, step, t0, http, token, rate, reply_rate, duration):
+        self.new_step()
+        self.phase = "run"
+        self.step = step
+        cfg = self.cfg
+        rate = rate / cfg["workers"]
+        n = int(rate * duration)
+        reply_rate = reply_rate / cfg["workers"]
+        n_replies = int(reply_rate * duration)
+        deadline = t0 + int((duration + 30) * 1e9)
+        conversations = await self.conversation_ids()
+        reply_sem = asyncio.Semaphore(cfg["reply_max_outstanding"])
+        headers = {"Authorization": "Bearer " + token}
+        base = cfg["base"]
+        offset = random.Random(self.index * 1000 + step).randrange(max(1, self.chat_count()))
+        counts = self.counts
 
         async def reply(i, origin):
             key = "r%d.%d.%d" % (step, self.index, i)
@@ -758,28 +801,32 @@ class Worker:
             self.spawn(reply(i, origin))
 
         cpu0 = own_cpu_seconds()
-        jobs = [self.schedule(t0, rate, n, visitor, deadline, self.lat["send_lag"])]
+        jobs = [self.visitor_load(step, t0, rate, n, offset, deadline)]
         if conversations and n_replies:
             jobs.append(self.schedule(t0, reply_rate, n_replies, replier, deadline, self.lat["reply_lag"]))
         elif n_replies:
             self.errors.add("no_conversations_to_reply_to", "no chat has a conversation id")
-        await asyncio.gather(*jobs)
+        helper_cpu = (await asyncio.gather(*jobs))[0]
         cpu1 = own_cpu_seconds()
-        await self.drain(lambda: not self.pending and not self.reply_pending
-                         and reply_sem._value == cfg["reply_max_outstanding"], cfg["drain"])
-        counts["unacked_at_end"] = len(self.pending)
+        await self.drain_step(lambda: not self.reply_pending and reply_sem._value == cfg["reply_max_outstanding"],
+                              cfg["drain"])
+        unacked = await self.collect_step()
+        counts["unacked_at_end"] = unacked
         counts["replies_undelivered_at_end"] = len(self.reply_pending)
-        if self.pending:
+        if unacked:
             self.errors.add("no_ack_within_drain", "%d messages sent but neither acked nor refused %ds after the step"
-                            % (len(self.pending), cfg["drain"]))
+                            % (unacked, cfg["drain"]))
         if self.reply_pending:
             self.errors.add("reply_not_delivered", "%d replies answered 201 but not on the visitor's socket %ds after the step"
                             % (len(self.reply_pending), cfg["drain"]))
         # Whatever is still outstanding belongs to this step; later acks count as late, not as latency.
         self.reply_pending.clear()
         self.phase = "idle"
-        return {"cpu_run_s": cpu1 - cpu0, "counts": dict(counts), "errors": self.errors.dump(),
-                "acked_keys": self.acked_keys, "lat": {k: v.tobytes() for k, v in self.lat.items()}}
+        result = {"cpu_run_s": cpu1 - cpu0 + helper_cpu, "counts": dict(counts), "errors": self.errors.dump(),
+                  "acked_keys": self.acked_keys, "lat": {k: v.tobytes() for k, v in self.lat.items()}}
+        if self.cfg["client"] == "native":  # the parent lists the engine's share of the client CPU
+            result["cpu_parts"] = {"worker": cpu1 - cpu0, "engine": helper_cpu}
+        return result
 
     async def close_all(self):
         sem = asyncio.Semaphore(200)
@@ -808,13 +855,13 @@ class Worker:
             cmd = await self.ask_parent(cfg["phase_timeout"] * 4)
             assert cmd[0] == "open", cmd
             await self.open_sockets()
-            self.tell_parent(("opened", len(self.chats), self.extensions, self.errors.dump(),
+            self.tell_parent(("opened", self.chat_count(), self.extensions, self.errors.dump(),
                               self.setup_lat["open"].tobytes()))
             self.new_step()
             cmd = await self.ask_parent(cfg["phase_timeout"] * 4)
             assert cmd[0] == "warmup", cmd
             await self.warmup(cmd[1], cmd[2])
-            self.tell_parent(("warmed", len(self.setup_lat["warm_ack"]), sum(1 for c in self.chats if c.conversation_id),
+            self.tell_parent(("warmed", len(self.setup_lat["warm_ack"]), self.conversation_count(),
                               self.errors.dump(), self.setup_lat["warm_ack"].tobytes()))
             for _ in range(1000):  # the steps, at most as many as the parent asks for
                 cmd = await self.ask_parent(cfg["phase_timeout"] * 4 + 3600)
@@ -830,25 +877,216 @@ class Worker:
                 gc.enable()
                 self.tell_parent(("result", result))
             os.makedirs(cfg["out"], exist_ok=True)
-            with open(os.path.join(cfg["out"], "acked-%d.txt" % self.index), "w") as f:
-                f.write("\n".join(i for i in self.acked_ids if i) + "\n")
+            n_acked = await self.write_acked_ids(os.path.join(cfg["out"], "acked-%d.txt" % self.index))
             with open(os.path.join(cfg["out"], "replied-%d.txt" % self.index), "w") as f:
                 f.write("\n".join(i for i in self.reply_ids if i) + "\n")
-            self.tell_parent(("closed", len(self.acked_ids), len(self.reply_ids)))
+            self.tell_parent(("closed", n_acked, len(self.reply_ids)))
             await self.close_all()
+
+
+# --------------------------------------------------------------------------------------------------
+# --client native: the visitor sockets in a compiled engine (Benchmarks/chat_engine.c)
+
+
+def build_engine(out_dir):
+    """Compiles the engine next to the run's other files (chat.sh compiles it itself and passes --engine)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "chat_engine.c")
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        raise SystemExit("--client native needs gcc to compile %s (or pass --engine PATH)" % src)
+    exe = os.path.join(out_dir, "chat_engine")
+    subprocess.run([gcc, "-O2", "-Wall", "-Wextra", "-o", exe, src], check=True)
+    return exe
+
+
+def read_f64(path):
+    values = array("d")
+    with open(path, "rb") as f:
+        values.frombytes(f.read())
+    return values
+
+
+class EngineFailed(RuntimeError):
+    pass
+
+
+class Engine:
+    """One worker's engine process. Strict request/response: one JSON line in, one JSON line out, so a reply
+    always answers the last command; every wait is bounded, and an engine that dies or stalls turns into an
+    EngineFailed naming the command and the engine's stderr, which the worker reports to the parent."""
+
+    def __init__(self, path, out_dir, index):
+        self.path = path
+        self.log_path = os.path.join(out_dir, "engine-%d.log" % index)
+        self.proc = None
+        self.lock = asyncio.Lock()
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    async def start(self):
+        with open(self.log_path, "wb") as log_file:
+            self.proc = await asyncio.create_subprocess_exec(
+                self.path, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log_file,
+                limit=1 << 26)
+
+    def describe(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                tail = f.read()[-1500:].strip()
+        except OSError:
+            tail = ""
+        state = "running" if self.proc.returncode is None else "exit status %s" % self.proc.returncode
+        return "engine %s (pid %s, %s); its stderr: %s" % (self.path, self.pid, state, tail or "(empty)")
+
+    async def call(self, timeout, **cmd):
+        async with self.lock:
+            try:
+                self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
+                await asyncio.wait_for(self.proc.stdin.drain(), timeout)
+                line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+            except asyncio.TimeoutError:
+                raise EngineFailed("no answer to %r within %.0f s: %s" % (cmd["cmd"], timeout, self.describe())) from None
+            except (ConnectionError, OSError) as e:
+                line = b""
+                cause = repr(e)
+            else:
+                cause = "end of its output"
+            if not line:
+                try:
+                    await asyncio.wait_for(self.proc.wait(), 2)
+                except asyncio.TimeoutError:
+                    pass
+                raise EngineFailed("the engine died during %r (%s): %s" % (cmd["cmd"], cause, self.describe()))
+            reply = json.loads(line)
+            if "error" in reply:
+                raise EngineFailed("the engine refused %r: %s" % (cmd["cmd"], reply["error"]))
+            return reply
+
+    async def stop(self, timeout=10):
+        """Ends the engine: it exits on its own after "close" or at the end of its stdin; else killed."""
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        try:
+            self.proc.stdin.close()
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            await asyncio.wait_for(self.proc.wait(), timeout)
+        except asyncio.TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+class NativeWorker(Worker):
+    """A Worker whose visitor sockets live in the engine: the same phases and the same answers to the parent;
+    sessions, agent replies and the parent stay here."""
+
+    def __init__(self, cfg, index, conn):
+        super().__init__(cfg, index, conn)
+        self.engine = Engine(cfg["engine"], cfg["out"], index)
+        self.n_open = 0
+        self.n_conversations = 0
+
+    async def main(self):
+        await self.engine.start()
+        try:
+            await super().main()
+        finally:
+            await self.engine.stop()
+
+    async def open_sockets(self):
+        cfg = self.cfg
+        tokens = os.path.join(cfg["out"], "engine-%d-tokens.txt" % self.index)
+        with open(tokens, "w") as f:
+            f.write("".join(c.token + "\n" for c in self.chats))
+        host, port = cfg["base"].split("//", 1)[1].rsplit(":", 1)
+        r = await self.engine.call(cfg["phase_timeout"] + 60, cmd="open", host=host, port=int(port),
+                                   inbox=str(cfg["inbox_id"]), tag=cfg["tag"], index=self.index, tokens_file=tokens,
+                                   concurrency=cfg["open_concurrency"], phase_timeout=cfg["phase_timeout"],
+                                   out=cfg["out"])
+        self.n_open = r["opened"]
+        self.extensions = r["extensions"]
+        self.errors.merge(r["errors"])
+        self.setup_lat["open"] = read_f64(r["open_file"])
+
+    def chat_count(self):
+        return self.n_open
+
+    def conversation_count(self):
+        return self.n_conversations
+
+    async def warmup(self, t0, rate):
+        self.phase = "warmup"
+        cfg = self.cfg
+        rate = rate / cfg["workers"]
+        # The engine sends, then waits up to phase_timeout for the acks, as Worker.warmup does.
+        r = await self.engine.call(self.n_open / max(rate, 1) + 3 * cfg["phase_timeout"] + 60, cmd="warmup",
+                                   t0=t0, rate=rate, phase_timeout=cfg["phase_timeout"])
+        self.errors.merge(r["errors"])
+        self.setup_lat["warm_ack"] = read_f64(r["warm_ack_file"])
+        self.n_conversations = r["conversations"]
+        self.phase = "idle"
+
+    async def conversation_ids(self):
+        r = await self.engine.call(30, cmd="convs")
+        with open(r["file"]) as f:
+            return f.read().split()
+
+    async def visitor_load(self, step, t0, rate, n, offset, deadline):
+        # The engine answers when its schedule is done (at the latest at the deadline) with its CPU time.
+        r = await self.engine.call(max(0.0, (deadline - mono()) / 1e9) + 60, cmd="run", step=step, t0=t0, rate=rate,
+                                   count=n, offset=offset, deadline=deadline)
+        return r["cpu_s"]
+
+    def note_replies_seen(self, keys):
+        for key in keys:
+            self.reply_seen.add(key)
+            self.reply_pending.pop(key, None)
+
+    async def drain_step(self, others_done, timeout):
+        end = mono() + int(timeout * 1e9)
+        while True:
+            st = await self.engine.call(30, cmd="status")
+            self.note_replies_seen(st["replies_seen"])
+            if (st["pending"] == 0 and others_done()) or mono() >= end:
+                return
+            await asyncio.sleep(0.05)
+
+    async def collect_step(self):
+        r = await self.engine.call(30, cmd="result")
+        self.note_replies_seen(r["replies_seen"])
+        self.counts.update(r["counts"])  # the visitor counters; replies_sent and replies_201 are counted here
+        self.errors.merge(r["errors"])
+        for k in ("ack", "a2v", "send_lag"):
+            self.lat[k] = read_f64(r["files"][k])
+        with open(r["acked_keys_file"]) as f:
+            self.acked_keys = f.read().split()
+        return r["pending"]
+
+    async def write_acked_ids(self, path):
+        return (await self.engine.call(60, cmd="ids", path=path))["count"]
+
+    async def close_all(self):
+        try:
+            await self.engine.call(15, cmd="close")
+        except EngineFailed as e:
+            log("worker %d: closing the visitor sockets: %s" % (self.index, e))
 
 
 def worker_entry(cfg, index, conn):
     if uvloop is not None and cfg["uvloop"]:
         uvloop.install()
     profile_dir = os.environ.get("CHAT_LOAD_PROFILE")  # debugging the generator itself: cProfile per worker
+    cls = NativeWorker if cfg["client"] == "native" else Worker
     try:
         if profile_dir:
             import cProfile
-            cProfile.runctx("asyncio.run(Worker(cfg, index, conn).main())", globals(), locals(),
+            cProfile.runctx("asyncio.run(cls(cfg, index, conn).main())", globals(), locals(),
                             os.path.join(profile_dir, "worker-%d.prof" % index))
         else:
-            asyncio.run(Worker(cfg, index, conn).main())
+            asyncio.run(cls(cfg, index, conn).main())
     except Exception as e:  # noqa: BLE001
         try:
             conn.send(("failed", repr(e)))
@@ -972,7 +1210,9 @@ async def parent_main(args):
            "session_concurrency": args.session_concurrency, "open_concurrency": args.open_concurrency,
            "phase_timeout": args.phase_timeout, "drain": args.drain, "compression": args.compression,
            "http_connections": args.http_connections, "reply_max_outstanding": args.reply_max_outstanding,
-           "out": args.out, "uvloop": not args.no_uvloop, "client": args.client}
+           "out": args.out, "uvloop": not args.no_uvloop, "client": args.client,
+           "engine": (os.path.abspath(args.engine) if args.engine else build_engine(args.out))
+           if args.client == "native" else None}
     ctx = multiprocessing.get_context("spawn")
     procs, conns = [], []
     for i in range(workers):
@@ -1118,7 +1358,8 @@ async def parent_main(args):
                     lat.setdefault(k, array("d")).extend(part)
                 errors.merge(w["errors"])
                 client_cpu += w["cpu_run_s"]
-                by_process.append("worker %.0f%%" % (100 * w["cpu_run_s"] / wall))
+                parts = w.get("cpu_parts") or {"worker": w["cpu_run_s"]}  # native: the worker and its engine
+                by_process.append(" + ".join("%s %.0f%%" % (k, 100 * v / wall) for k, v in parts.items()))
             counts = merge_counts(w["counts"] for w in worker_results)
             acked_total += counts.get("acked", 0)
             lat["v2a"] = agent.lat.get(step, array("d"))
@@ -1280,8 +1521,11 @@ def report(args):
     out.append("- Machine: %d cores (%s), %d GiB RAM, Linux %s." % (os.cpu_count(), cpu_model, mem_gib, os.uname().release))
     out.append("- Build: %s, commit %s. SQLite persistence on (default, `synchronous=FULL`); widget per-IP limits off."
                % (args.build, args.commit or "unknown"))
-    client = ("built-in RFC 6455 client (no extensions offered)" if p.get("client", "raw") == "raw" else
-              "`websockets` library (permessage-deflate %s)" % ("offered, like a browser" if p["compression"] == "browser" else "not offered"))
+    client = {"raw": "built-in RFC 6455 client (no extensions offered)",
+              "native": "visitor sockets in the compiled epoll engine `Benchmarks/chat_engine.c`, one per worker "
+                        "(no extensions offered; the agent socket on the built-in client)"}.get(
+        p.get("client", "raw"), "`websockets` library (permessage-deflate %s)"
+        % ("offered, like a browser" if p["compression"] == "browser" else "not offered"))
     out.append("- Load: `Benchmarks/chat_load.py` on the same box: %d visitor worker process(es) + 1 agent process, %s, %s; "
                "server-negotiated WebSocket extensions: %s. Open loop: send times fixed in advance, latency from each "
                "message's scheduled send time." % (p["workers"], "uvloop" if p["uvloop"] else "asyncio", client,
@@ -1401,8 +1645,10 @@ def main():
     r.add_argument("--reply-fraction", type=float, default=0.1)
     r.add_argument("--warmup-rate", type=float, default=None, help="first messages/s (default: min(first rate, 1000))")
     r.add_argument("--workers", type=int, default=2)
-    r.add_argument("--client", choices=("raw", "websockets"), default="raw",
-                   help="raw: the built-in lean WebSocket client (default); websockets: the library, as a cross-check")
+    r.add_argument("--client", choices=("raw", "native", "websockets"), default="raw",
+                   help="raw: the built-in lean WebSocket client (default); native: the visitor sockets in the compiled "
+                        "engine Benchmarks/chat_engine.c; websockets: the library, as a cross-check")
+    r.add_argument("--engine", help="--client native: the compiled engine (default: compile chat_engine.c with gcc)")
     r.add_argument("--compression", choices=("browser", "none"), default="browser",
                    help="--client websockets only: offer permessage-deflate like a browser (browser) or not")
     r.add_argument("--session-concurrency", type=int, default=16)
