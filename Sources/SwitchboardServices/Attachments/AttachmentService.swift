@@ -35,7 +35,8 @@ public struct AttachmentService: Sendable {
             throw ServiceError.invalidField(field: "body", message: "Files may be at most \(policy.maxSize) bytes.")
         }
         let name = Self.cleanFilename(filename)
-        let digest = try files.store(data)
+        let files = self.files
+        let digest = try await BlockingWork.run { try files.store(data) }
         return try await storage.workspace(workspace).createAttachment(NewAttachment(
             digest: digest, contentType: type, size: data.count, filename: name, uploader: uploader))
     }
@@ -54,7 +55,8 @@ public struct AttachmentService: Sendable {
     private func read(_ attachment: Attachment?) async throws -> File {
         guard let attachment else { throw ServiceError.notFound("attachment") }
         do {
-            return File(attachment: attachment, data: try files.read(attachment.digest))
+            let (files, digest) = (self.files, attachment.digest)
+            return File(attachment: attachment, data: try await BlockingWork.run { try files.read(digest) })
         } catch {
             throw ServiceError.notFound("attachment file")
         }
