@@ -26,9 +26,9 @@ public struct AuthService: Sendable {
     public func login(email: String, password: String) async throws -> Login {
         let credentials = try await storage.directory.credentials(email: email)
         // An unknown email costs a hash check too, so timing does not tell which emails exist.
-        var stored = credentials?.passwordHash
-        if stored == nil { stored = await decoy.value() }
-        let valid = await PasswordHashing.verify(password, hash: stored ?? "")
+        let hash: String
+        if let stored = credentials?.passwordHash { hash = stored } else { hash = await decoy.value() }
+        let valid = await PasswordHashing.verify(password, hash: hash)
         guard valid, let agent = credentials?.agent else {
             throw ServiceError.unauthenticated("Wrong email or password.")
         }

@@ -61,18 +61,21 @@ extension VisitorHub {
         /// for being too far behind (its visitor reconnects and catches up from the history).
         @discardableResult
         public func send(_ item: VisitorFeed) -> Bool {
-            let offer = frames.offer(item)
-            if offer == .full { frames.finish(dropping: true) }
-            if offer != .accepted { hub.remove(self) }
-            return offer == .accepted
+            settle(frames.offer(item))
         }
 
         /// Queues a frame and, when no task is writing this socket's frames, writes them in the calling
         /// task instead of starting one (a visitor's ack, written by the task that handled its message).
         public func sendNow(_ item: VisitorFeed) async {
-            let offer = await frames.offerAndDrain(item)
+            settle(await frames.offerAndDrain(item))
+        }
+
+        /// A refused frame ends the socket: dropped at once when too far behind, left to close otherwise.
+        @discardableResult
+        private func settle(_ offer: OnDemandQueue<VisitorFeed>.Offer) -> Bool {
             if offer == .full { frames.finish(dropping: true) }
             if offer != .accepted { hub.remove(self) }
+            return offer == .accepted
         }
 
         /// The visitor is sending the message with this external id through this socket.

@@ -102,8 +102,7 @@ public final class VisitorHub: Service, Sendable {
         guard event.kind == .messageCreated, case .message(let message)? = event.payload, !message.isPrivate,
               let contact = event.contactID, let inbox = event.inboxID
         else { return }
-        let key = Key(workspace: event.workspaceID, contact: contact, inbox: inbox)
-        let targets = sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
+        let targets = connections(for: Key(workspace: event.workspaceID, contact: contact, inbox: inbox))
         // The socket the visitor wrote it from has its ack; the visitor's other tabs need the message.
         for connection in targets where !connection.claimOwn(message) { connection.send(.message(message)) }
     }
@@ -124,8 +123,12 @@ public final class VisitorHub: Service, Sendable {
     }
 
     private func deliver(_ item: VisitorFeed, to key: Key) {
-        let targets = sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
         // A socket too far behind is dropped by its connection (its visitor reconnects and catches up).
-        for connection in targets { connection.send(item) }
+        for connection in connections(for: key) { connection.send(item) }
+    }
+
+    /// The open sockets of one visitor in one inbox (one per tab).
+    private func connections(for key: Key) -> [Connection] {
+        sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
     }
 }
