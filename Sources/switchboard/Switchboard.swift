@@ -5,5 +5,5 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Switchboard: one inbox for every customer channel.",
-        subcommands: [Serve.self, Admin.self, MigrateData.self])
+        subcommands: [Serve.self, Admin.self, MigrateData.self, Bench.self])
 }

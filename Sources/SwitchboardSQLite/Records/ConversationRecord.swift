@@ -63,7 +63,8 @@ struct ConversationRecord: SnakeCaseRecord {
         priority = c.priority.rawValue
         assigneeId = c.assigneeID?.rawValue
         teamId = c.teamID?.rawValue
-        labels = try JSONColumn.encode(c.labels)
+        // Most conversations carry no labels; skip the encoder on the ingest path for them.
+        labels = c.labels.isEmpty ? "[]" : try JSONColumn.encode(c.labels)
         snoozedUntil = c.snoozedUntil.map(Timestamp.milliseconds)
         unreadCount = c.unreadCount
         lastMessageContent = c.lastMessage?.content
@@ -89,7 +90,7 @@ struct ConversationRecord: SnakeCaseRecord {
             status: ConversationStatus(rawValue: status) ?? .open,
             priority: ConversationPriority(rawValue: priority) ?? .none,
             assigneeID: assigneeId.map { AgentID($0) }, teamID: teamId.map { TeamID($0) },
-            labels: try JSONColumn.decode([String].self, from: labels),
+            labels: labels == "[]" ? [] : try JSONColumn.decode([String].self, from: labels),
             snoozedUntil: Timestamp.date(snoozedUntil), unreadCount: unreadCount, lastMessage: preview,
             createdAt: Timestamp.date(createdAt), lastActivityAt: Timestamp.date(lastActivityAt),
             firstResponseAt: Timestamp.date(firstResponseAt), waitingSince: Timestamp.date(waitingSince),

@@ -64,10 +64,14 @@ struct IngestTransaction {
     }
 
     /// The stored result of an earlier delivery with the same external id, if there was one.
+    /// Probes the unique index for a row id first: almost every message is new, and decoding a full
+    /// record only to learn there is none cost more than the probe itself.
     private func earlierDelivery(of incoming: IncomingMessage) throws -> IngestResult? {
-        guard let record = try MessageRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM messages WHERE workspace_id = ? AND inbox_id = ? AND external_id = ?
-            """), arguments: [workspace.rawValue, incoming.inboxID.rawValue, incoming.externalID])
+        guard let rowID = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT rowid FROM messages WHERE workspace_id = ? AND inbox_id = ? AND external_id = ?
+            """), arguments: [workspace.rawValue, incoming.inboxID.rawValue, incoming.externalID]),
+              let record = try MessageRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE rowid = ?"),
+                                                      arguments: [rowID])
         else { return nil }
         let message = record.message
         guard let conversation = try ConversationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [record.conversationId])?.conversation(),
