@@ -21,10 +21,14 @@ final class GroupCommitter: Sendable {
     }
 
     private let writer: any DatabaseWriter
+    /// Runs once per batch, after its writes and before the commit (the storage indexes the batch's
+    /// messages for search here). If it throws, the whole batch fails.
+    private let beforeCommit: @Sendable (Database) throws -> Void
     private let queue = Mutex<(jobs: [Job], flushing: Bool)>(([], false))
 
-    init(writer: any DatabaseWriter) {
+    init(writer: any DatabaseWriter, beforeCommit: @escaping @Sendable (Database) throws -> Void = { _ in }) {
         self.writer = writer
+        self.beforeCommit = beforeCommit
     }
 
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -71,7 +75,11 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let completions = try await writer.write { db in try batch.map { try $0.run(db) } }
+                let completions = try await writer.write { [beforeCommit] db in
+                    let completions = try batch.map { try $0.run(db) }
+                    try beforeCommit(db)
+                    return completions
+                }
                 for complete in completions { complete() }
             } catch {
                 // Re-running the writes is no option (they need not be idempotent): each caller hears

@@ -258,6 +258,7 @@ extension SQLiteStorage {
                 );
                 """)
         }
+        migrator.registerMigration("v6-batched-message-search", migrate: MessageSearchIndex.migrate)
         return migrator
     }
 }

@@ -34,7 +34,7 @@ public final class SQLiteStorage: Storage {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
-        self.committer = GroupCommitter(writer: writer)
+        self.committer = GroupCommitter(writer: writer, beforeCommit: MessageSearchIndex.indexPending)
         try Self.migrator.migrate(writer)
     }
 

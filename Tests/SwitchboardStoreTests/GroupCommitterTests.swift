@@ -35,6 +35,32 @@ struct GroupCommitterTests {
         }
     }
 
+    @Test func theBeforeCommitStepSeesEachBatchsWritesAndItsFailureFailsTheBatch() async throws {
+        let queue = try DatabaseQueue()
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY); CREATE TABLE seen (rows INTEGER NOT NULL)")
+        }
+        let committer = GroupCommitter(writer: queue) { db in
+            let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM t") ?? 0
+            if rows > 150 { throw Refused() }
+            try db.execute(sql: "INSERT INTO seen (rows) VALUES (?)", arguments: [rows])
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<150 {
+                group.addTask { try await committer.submit { db in try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n]) } }
+            }
+            try await group.waitForAll()
+        }
+        let seen = try await queue.read { db in try Int.fetchAll(db, sql: "SELECT rows FROM seen ORDER BY rowid") }
+        // After all of each batch's writes: the last batch saw every row.
+        #expect(seen.last == 150)
+        #expect(seen == seen.sorted())
+        await #expect(throws: Refused.self) {
+            try await committer.submit { db in try db.execute(sql: "INSERT INTO t (n) VALUES (1000)") }
+        }
+        #expect(try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 150)
+    }
+
     @Test func callersHearOfAFailedCommit() async throws {
         let queue = try DatabaseQueue()
         let committer = GroupCommitter(writer: queue)
