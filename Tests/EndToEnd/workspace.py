@@ -19,6 +19,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -148,6 +149,25 @@ def main():
             hostile = inbound(base, billing, "m-2", XSS, "mallory", "<b>Mallory</b><script>window.__xss=3</script>")
             hostile_row = page.locator(f".row[data-id='{hostile['conversation_id']}']")
             expect_check("the hostile conversation appears", lambda: expect(hostile_row).to_be_visible())
+
+            # A change that arrives while the list is being read must survive the (older) page landing: the
+            # list read is held, the change is made and shown live, then the page read before it is let through.
+            held = []
+            page.route("**/api/v1/conversations?*", lambda route: held.append(route))
+            page.locator("select[data-filter=status]").select_option("")
+            for _ in range(200):
+                if held:
+                    break
+                page.wait_for_timeout(50)
+            stale = held[0].fetch() if held else None
+            call(base, "PATCH", f"/api/v1/conversations/{hostile['conversation_id']}", {"priority": "urgent"}, token=token)
+            expect_check("a change arriving during a list read shows live", lambda: expect(hostile_row.locator(".priority.urgent")).to_be_visible())
+            if held:
+                held[0].fulfill(response=stale)
+            expect_check("the list read lands", lambda: expect(page.locator(".inbox")).not_to_have_class(re.compile(r"\bloading\b")))
+            check("and does not undo the change it was read before", hostile_row.locator(".priority.urgent").count() == 1)
+            page.unroute("**/api/v1/conversations?*")
+            page.locator("select[data-filter=status]").select_option("open")
             shot(page, "inbox")
 
             # --- open, reply, note, assign, label, resolve --------------------------------------------------

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// A client on a plain socket that asks for a WebSocket upgrade and then never answers anything,
-/// like a phone that went into a tunnel; reads with blocking calls on a thread of its own.
+/// like a phone that went into a tunnel, or only answers pings; reads with blocking calls on a thread
+/// of its own, so a test process busy with other tests cannot make its answers late.
 final class RawPeer: @unchecked Sendable {
     private let fd: Int32
 
@@ -56,5 +57,79 @@ final class RawPeer: @unchecked Sendable {
                 }
             }
         }
+    }
+    /// Answers every ping with a pong, as a browser does, for `duration`: how many pings came, and
+    /// whether the connection is still open at the end. Starts right after the upgrade request (it
+    /// skips the HTTP response) and reads only whole frames, so `readUntil` can follow it.
+    func answerPings(for duration: Duration) async -> (pings: Int, open: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                let deadline = ContinuousClock.now + duration
+                var pending: [UInt8] = []
+                var pastResponse = false
+                var pings = 0
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    guard poll(&descriptor, 1, 20) >= 0 else { return continuation.resume(returning: (pings, false)) }
+                    guard descriptor.revents != 0 else { continue }
+                    let count = recv(fd, &chunk, chunk.count, 0)
+                    if count <= 0 { return continuation.resume(returning: (pings, false)) }
+                    pending += chunk[0..<count]
+                    if !pastResponse {
+                        guard let end = Self.endOfHeaders(pending) else { continue }
+                        pending.removeFirst(end)
+                        pastResponse = true
+                    }
+                    while let (opcode, length) = Self.wholeFrame(pending) {
+                        pending.removeFirst(length)
+                        if opcode == 0x8 { return continuation.resume(returning: (pings, false)) }
+                        if opcode == 0x9 {
+                            pings += 1
+                            sendFrame(opcode: 0xA, payload: [])
+                        }
+                    }
+                }
+                continuation.resume(returning: (pings, true))
+            }
+        }
+    }
+
+    /// Sends a text frame, masked as every client frame must be.
+    func sendText(_ text: String) {
+        sendFrame(opcode: 0x1, payload: Array(text.utf8))
+    }
+
+    private func sendFrame(opcode: UInt8, payload: [UInt8]) {
+        precondition(payload.count < 126, "short frames only")
+        let mask: [UInt8] = [0x1F, 0x2E, 0x3D, 0x4C]
+        var frame: [UInt8] = [0x80 | opcode, 0x80 | UInt8(payload.count)] + mask
+        frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        _ = send(fd, frame, frame.count, 0)
+    }
+
+    /// Where the HTTP response's body starts, once its blank line has arrived.
+    private static func endOfHeaders(_ bytes: [UInt8]) -> Int? {
+        let blankLine: [UInt8] = [13, 10, 13, 10]
+        guard bytes.count >= 4 else { return nil }
+        return (0...(bytes.count - 4)).first { Array(bytes[$0..<($0 + 4)]) == blankLine }.map { $0 + 4 }
+    }
+
+    /// The opcode and whole length of the server frame at the front of `bytes`, once all of it arrived.
+    private static func wholeFrame(_ bytes: [UInt8]) -> (opcode: UInt8, length: Int)? {
+        guard bytes.count >= 2 else { return nil }
+        var header = 2
+        var payload = Int(bytes[1] & 0x7F)
+        if payload == 126 {
+            guard bytes.count >= 4 else { return nil }
+            payload = Int(bytes[2]) << 8 | Int(bytes[3])
+            header = 4
+        } else if payload == 127 {
+            guard bytes.count >= 10 else { return nil }
+            payload = bytes[2..<10].reduce(0) { $0 << 8 | Int($1) }
+            header = 10
+        }
+        guard bytes.count >= header + payload else { return nil }
+        return (bytes[0] & 0x0F, header + payload)
     }
 }

@@ -102,6 +102,9 @@ struct OnDemandQueueTests {
         _ = other.offer(2)
         other.stop()
         stopped.release()
+        // The item in hand finishes (on a busy machine that can take a while); then a moment in which a
+        // queue that ignored the stop would take the next one.
+        await stopped.wait { !$0.items.isEmpty }
         try? await Task.sleep(for: .milliseconds(20))
         #expect(stopped.items == [1] && stopped.doneCount == 0)
         #expect(other.offer(3) == .closed)

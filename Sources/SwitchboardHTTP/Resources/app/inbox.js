@@ -17,6 +17,9 @@ export class InboxView {
     this.openID = null;
     this.conversation = null;
     this.loadToken = 0;
+    // Conversations that changed while a list read was in flight: the page that comes back was read
+    // before some of them, so they are applied again on top of it (in arrival order) instead of lost.
+    this.changedDuringLoad = null;
 
     this.list = h("ul", { class: "conversation-list", role: "listbox", "aria-label": "Conversations", tabindex: "0" });
     this.more = h("button", { class: "more", onclick: () => this.load(true) }, "Load more");
@@ -96,15 +99,25 @@ export class InboxView {
 
   async load(more = false) {
     const token = ++this.loadToken;
+    if (!more) this.changedDuringLoad = [];
     this.element.classList.add("loading");
     try {
       const page = await get(`/conversations${this.params(more ? this.nextCursor : undefined)}`);
       if (token !== this.loadToken) return;
-      this.items = more ? [...this.items, ...page.items.filter((c) => !this.items.some((i) => i.id === c.id))] : page.items;
+      if (more) {
+        this.items = [...this.items, ...page.items.filter((c) => !this.items.some((i) => i.id === c.id))];
+      } else {
+        this.items = page.items;
+        for (const c of this.changedDuringLoad || []) this.apply(c);
+        this.sortItems();
+      }
       this.nextCursor = page.next_cursor;
       this.render();
     } finally {
-      if (token === this.loadToken) this.element.classList.remove("loading");
+      if (token === this.loadToken) {
+        this.changedDuringLoad = null;
+        this.element.classList.remove("loading");
+      }
     }
   }
 
@@ -123,19 +136,30 @@ export class InboxView {
   }
 
   upsert(c) {
+    this.changedDuringLoad?.push(c);
+    if (this.apply(c)) {
+      this.sortItems();
+      this.render();
+    }
+    if (this.openID === c.id) this.conversation?.conversationChanged(c);
+  }
+
+  /** Puts a changed conversation into the list, or takes it out when it no longer matches; false when the
+   *  list is unchanged. */
+  apply(c) {
     const index = this.items.findIndex((i) => i.id === c.id);
     if (index >= 0) {
       if (this.matches(c) || this.filters.q) this.items[index] = c;
       else this.items.splice(index, 1);
-    } else if (this.matches(c)) {
-      this.items.push(c);
-    } else {
-      if (this.openID === c.id) this.conversation?.conversationChanged(c);
-      return;
+      return true;
     }
+    if (!this.matches(c)) return false;
+    this.items.push(c);
+    return true;
+  }
+
+  sortItems() {
     this.items.sort((a, b) => (b.last_activity_at > a.last_activity_at ? 1 : b.last_activity_at < a.last_activity_at ? -1 : 0));
-    this.render();
-    if (this.openID === c.id) this.conversation?.conversationChanged(c);
   }
 
   render() {
