@@ -101,14 +101,14 @@ struct BenchStore: AsyncParsableCommand {
                     for i in stride(from: lane, to: count, by: concurrency) {
                         let begun = ContinuousClock.now
                         try await work(i)
-                        times.append((ContinuousClock.now - begun).seconds)
+                        times.append((ContinuousClock.now - begun).inSeconds)
                     }
                     return times
                 }
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        let seconds = (ContinuousClock.now - start).seconds
+        let seconds = (ContinuousClock.now - start).inSeconds
         return Measurement(count: count, seconds: seconds, cpuSeconds: processCPUSeconds() - cpuBefore, latencies: latencies)
     }
 
@@ -121,12 +121,5 @@ struct BenchStore: AsyncParsableCommand {
         #endif
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardApp
+import SwitchboardCore
 
 /// `switchboard migrate-data`: moves an installation from its SQLite database into PostgreSQL.
 struct MigrateData: AsyncParsableCommand {
@@ -47,8 +48,7 @@ struct MigrateData: AsyncParsableCommand {
         } else {
             print("Attachment files were not copied: make the old attachments directory available to the new nodes.")
         }
-        let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
-        print("Done in \(String(format: "%.1f", seconds)) s.")
+        print("Done in \(String(format: "%.1f", report.duration.inSeconds)) s.")
         guard report.isComplete else {
             FileHandle.standardError.write(Data("Error: the row counts differ (see MISMATCH above).\n".utf8))
             throw ExitCode.failure

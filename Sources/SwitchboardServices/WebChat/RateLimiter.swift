@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import Synchronization
 
 /// Token buckets by key (a visitor, an IP address): `rate` tokens a second, at most `burst` saved up.
@@ -44,7 +45,7 @@ public final class RateLimiter: Sendable {
         let time = now()
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: rule.burst, updated: time)
-            bucket.tokens = min(rule.burst, bucket.tokens + seconds(time - bucket.updated) * rule.rate)
+            bucket.tokens = min(rule.burst, bucket.tokens + (time - bucket.updated).inSeconds * rule.rate)
             bucket.updated = time
             let allowed = bucket.tokens >= 1
             if allowed { bucket.tokens -= 1 }
@@ -56,13 +57,8 @@ public final class RateLimiter: Sendable {
 
     private func prune(_ buckets: inout [String: Bucket], at time: ContinuousClock.Instant) {
         let refill = rule.burst / rule.rate
-        buckets = buckets.filter { seconds(time - $0.value.updated) < refill }
+        buckets = buckets.filter { (time - $0.value.updated).inSeconds < refill }
         // Still full of active keys: start over rather than grow without bound.
         if buckets.count >= capacity { buckets.removeAll(keepingCapacity: true) }
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
