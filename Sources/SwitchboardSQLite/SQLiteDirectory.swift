@@ -9,23 +9,23 @@ struct SQLiteDirectory: DirectoryStore {
     func credentials(email: String) async throws -> AgentCredentials? {
         let key = AgentRecord.key(email)
         return try await storage.read { db in
-            try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE email_key = ? ORDER BY created_at LIMIT 1",
+            try AgentRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM agents WHERE email_key = ? ORDER BY created_at LIMIT 1"),
                                      arguments: [key])?.credentials
         }
     }
 
     func agent(tokenDigest digest: String) async throws -> Agent? {
         try await storage.read { db in
-            try AgentRecord.fetchOne(db, sql: """
+            try AgentRecord.fetchOne(db.cachedStatement(sql: """
                 SELECT agents.* FROM agent_tokens JOIN agents ON agents.id = agent_tokens.agent_id
                 WHERE agent_tokens.digest = ?
-                """, arguments: [digest])?.agent
+                """), arguments: [digest])?.agent
         }
     }
 
     func inboundInbox(_ id: InboxID) async throws -> (inbox: Inbox, tokenDigest: String?)? {
         try await storage.read { db -> (inbox: Inbox, tokenDigest: String?)? in
-            guard let record = try InboxRecord.fetchOne(db, sql: "SELECT * FROM inboxes WHERE id = ?",
+            guard let record = try InboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE id = ?"),
                                                         arguments: [id.rawValue])
             else { return nil }
             return (try record.inbox(), record.inboundTokenDigest)
@@ -50,7 +50,7 @@ struct SQLiteDirectory: DirectoryStore {
 
     func hasAdmin() async throws -> Bool {
         try await storage.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')") ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')")) ?? false
         }
     }
 
@@ -63,10 +63,10 @@ struct SQLiteDirectory: DirectoryStore {
         do {
             // Writes run one at a time, so no other setup can insert an admin between the check and ours.
             try await storage.write { db in
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')") == false
+                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')")) == false
                 else { throw StorageError.alreadySetUp }
                 try record.insert(db)
-                try db.execute(sql: "INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at) VALUES (?, ?, ?, ?)").execute(
                                arguments: [tokenDigest, workspace.rawValue, record.id, now])
             }
         } catch StorageError.duplicate {

@@ -13,10 +13,10 @@ struct SQLiteJobQueue: JobQueue {
                       orderingKey: new.orderingKey, state: .queued, attempts: 0, maxAttempts: max(1, new.maxAttempts),
                       runAt: Timestamp.date(Timestamp.milliseconds(new.runAt)), leasedBy: nil, leaseUntil: nil, lastError: nil)
         try await storage.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO jobs (id, workspace_id, kind, payload, ordering_key, state, max_attempts, run_at, created_at)
                 VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-                """, arguments: [job.id.rawValue, job.workspaceID.rawValue, job.kind, job.payload, job.orderingKey,
+                """).execute(arguments: [job.id.rawValue, job.workspaceID.rawValue, job.kind, job.payload, job.orderingKey,
                                  job.maxAttempts, Timestamp.milliseconds(job.runAt), Timestamp.now()])
         }
         return job
@@ -29,16 +29,16 @@ struct SQLiteJobQueue: JobQueue {
         let leaseMs = Int64(lease.components.seconds * 1000) + Int64(lease.components.attoseconds / 1_000_000_000_000_000)
         return try await storage.write { db in
             // A job whose lease ran out after its last allowed attempt is dead, not retried forever.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'dead', leased_by = NULL, lease_until = NULL,
                     last_error = coalesce(last_error, 'the worker holding it stopped answering')
                 WHERE state = 'running' AND lease_until < ? AND attempts >= max_attempts
-                """, arguments: [nowMs])
+                """).execute(arguments: [nowMs])
             let marks = databaseQuestionMarks(count: kinds.count)
             var arguments: StatementArguments = [worker, nowMs + leaseMs]
             arguments += StatementArguments(kinds)
             arguments += [nowMs, nowMs]
-            return try Row.fetchOne(db, sql: """
+            return try Row.fetchOne(db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'running', attempts = attempts + 1, leased_by = ?, lease_until = ?
                 WHERE seq = (
                     SELECT j.seq FROM jobs j
@@ -48,16 +48,16 @@ struct SQLiteJobQueue: JobQueue {
                                       AND e.state IN ('queued', 'running'))
                     ORDER BY j.run_at, j.seq LIMIT 1)
                 RETURNING *
-                """, arguments: arguments).map(Self.job)
+                """), arguments: arguments).map(Self.job)
         }
     }
 
     func complete(_ id: JobID, worker: String) async throws -> Bool {
         try await storage.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'done', leased_by = NULL, lease_until = NULL
                 WHERE id = ? AND state = 'running' AND leased_by = ?
-                """, arguments: [id.rawValue, worker])
+                """).execute(arguments: [id.rawValue, worker])
             return db.changesCount > 0
         }
     }
@@ -65,11 +65,11 @@ struct SQLiteJobQueue: JobQueue {
     func fail(_ id: JobID, worker: String, error: String, retryAt: Date?) async throws -> Bool {
         try await storage.write { db in
             // Out of attempts means dead whatever the caller hoped.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = CASE WHEN ? IS NULL OR attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
                     run_at = coalesce(?, run_at), leased_by = NULL, lease_until = NULL, last_error = ?
                 WHERE id = ? AND state = 'running' AND leased_by = ?
-                """, arguments: [retryAt.map(Timestamp.milliseconds), retryAt.map(Timestamp.milliseconds),
+                """).execute(arguments: [retryAt.map(Timestamp.milliseconds), retryAt.map(Timestamp.milliseconds),
                                  String(error.prefix(2000)), id.rawValue, worker])
             return db.changesCount > 0
         }
@@ -77,7 +77,7 @@ struct SQLiteJobQueue: JobQueue {
 
     func job(_ id: JobID) async throws -> Job? {
         try await storage.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(Self.job)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id.rawValue]).map(Self.job)
         }
     }
 

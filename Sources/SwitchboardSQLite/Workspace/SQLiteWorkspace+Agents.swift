@@ -19,7 +19,7 @@ extension SQLiteWorkspace {
     func agent(_ id: AgentID) async throws -> Agent? {
         let ws = self.ws
         return try await storage.read { db in
-            try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE workspace_id = ? AND id = ?",
+            try AgentRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM agents WHERE workspace_id = ? AND id = ?"),
                                      arguments: [ws, id.rawValue])?.agent
         }
     }
@@ -27,7 +27,7 @@ extension SQLiteWorkspace {
     func agents() async throws -> [Agent] {
         let ws = self.ws
         return try await storage.read { db in
-            try AgentRecord.fetchAll(db, sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, id",
+            try AgentRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM agents WHERE workspace_id = ? ORDER BY created_at, id"),
                                      arguments: [ws]).map(\.agent)
         }
     }
@@ -48,7 +48,7 @@ extension SQLiteWorkspace {
     func revokeToken(digest: String) async throws -> Bool {
         let ws = self.ws
         return try await storage.write { db in
-            try db.execute(sql: "DELETE FROM agent_tokens WHERE workspace_id = ? AND digest = ?", arguments: [ws, digest])
+            try db.cachedStatement(sql: "DELETE FROM agent_tokens WHERE workspace_id = ? AND digest = ?").execute(arguments: [ws, digest])
             return db.changesCount == 1
         }
     }
@@ -58,13 +58,13 @@ extension SQLiteWorkspace {
         // One write transaction, and SQLite runs those one at a time: no demotion can slip in between
         // counting the other admins and saving.
         return try await storage.write { db in
-            guard var record = try AgentRecord.fetchOne(db, sql: "SELECT * FROM agents WHERE workspace_id = ? AND id = ?",
+            guard var record = try AgentRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM agents WHERE workspace_id = ? AND id = ?"),
                                                         arguments: [ws, id.rawValue])
             else { throw StorageError.notFound("agent") }
             if let role, role != .admin, record.role == AgentRole.admin.rawValue {
-                let others = try Int.fetchOne(db, sql: """
+                let others = try Int.fetchOne(db.cachedStatement(sql: """
                     SELECT count(*) FROM agents WHERE workspace_id = ? AND role = 'admin' AND id <> ?
-                    """, arguments: [ws, id.rawValue]) ?? 0
+                    """), arguments: [ws, id.rawValue]) ?? 0
                 guard others > 0 else { throw StorageError.lastAdmin }
             }
             if let name { record.name = name }

@@ -8,10 +8,10 @@ extension SQLiteWorkspace {
                                     filename: new.filename)
         let ws = self.ws
         try await storage.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO attachments (id, workspace_id, digest, content_type, size, filename, uploader_kind, uploader_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [attachment.id.rawValue, ws, new.digest, new.contentType, new.size, new.filename,
+                """).execute(arguments: [attachment.id.rawValue, ws, new.digest, new.contentType, new.size, new.filename,
                                  new.uploader.kind.rawValue, new.uploader.id, Timestamp.now()])
         }
         return attachment
@@ -20,7 +20,7 @@ extension SQLiteWorkspace {
     func attachment(_ id: AttachmentID) async throws -> Attachment? {
         let ws = self.ws
         return try await storage.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM attachments WHERE workspace_id = ? AND id = ?",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM attachments WHERE workspace_id = ? AND id = ?"),
                              arguments: [ws, id.rawValue]).map(AttachmentRows.attachment)
         }
     }
@@ -28,14 +28,14 @@ extension SQLiteWorkspace {
     func attachment(_ id: AttachmentID, visibleTo contact: ContactID, in inbox: InboxID) async throws -> Attachment? {
         let ws = self.ws
         return try await storage.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT a.* FROM attachments a
                 LEFT JOIN messages m ON m.id = a.message_id AND m.workspace_id = a.workspace_id
                 LEFT JOIN conversations c ON c.id = m.conversation_id
                 WHERE a.workspace_id = ? AND a.id = ?
                   AND ((a.message_id IS NULL AND a.uploader_kind = 'contact' AND a.uploader_id = ?)
                        OR (m.private = 0 AND c.contact_id = ? AND c.inbox_id = ?))
-                """, arguments: [ws, id.rawValue, contact.rawValue, contact.rawValue, inbox.rawValue])
+                """), arguments: [ws, id.rawValue, contact.rawValue, contact.rawValue, inbox.rawValue])
                 .map(AttachmentRows.attachment)
         }
     }

@@ -24,10 +24,10 @@ extension SQLiteWorkspace {
         let ws = self.ws
         do {
             try await storage.write { db in
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO canned_responses (id, workspace_id, short_code, content, content_key, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [response.id.rawValue, ws, shortCode, content, content.lowercased(),
+                    """).execute(arguments: [response.id.rawValue, ws, shortCode, content, content.lowercased(),
                                      Timestamp.milliseconds(response.createdAt)])
             }
         } catch StorageError.duplicate {
@@ -40,11 +40,11 @@ extension SQLiteWorkspace {
         let ws = self.ws
         do {
             return try await storage.write { db in
-                guard let row = try Row.fetchOne(db, sql: """
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     UPDATE canned_responses SET short_code = coalesce(?, short_code), content = coalesce(?, content),
                         content_key = coalesce(?, content_key)
                     WHERE workspace_id = ? AND id = ? RETURNING *
-                    """, arguments: [shortCode, content, content?.lowercased(), ws, id.rawValue])
+                    """), arguments: [shortCode, content, content?.lowercased(), ws, id.rawValue])
                 else { throw StorageError.notFound("canned response") }
                 return Self.cannedResponse(row)
             }
@@ -56,7 +56,7 @@ extension SQLiteWorkspace {
     func deleteCannedResponse(_ id: CannedResponseID) async throws {
         let ws = self.ws
         try await storage.write { db in
-            try db.execute(sql: "DELETE FROM canned_responses WHERE workspace_id = ? AND id = ?", arguments: [ws, id.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM canned_responses WHERE workspace_id = ? AND id = ?").execute(arguments: [ws, id.rawValue])
             guard db.changesCount == 1 else { throw StorageError.notFound("canned response") }
         }
     }

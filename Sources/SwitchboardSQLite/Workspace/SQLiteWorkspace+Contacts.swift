@@ -32,10 +32,10 @@ extension SQLiteWorkspace {
         let workspace = workspaceID
         return try await storage.read { db in
             guard let contact = try ContactRecord.load(id, workspace: workspace, in: db) else { return nil }
-            let conversations = try ConversationRecord.fetchAll(db, sql: """
+            let conversations = try ConversationRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM conversations WHERE workspace_id = ? AND contact_id = ?
                 ORDER BY last_activity_at DESC, id DESC
-                """, arguments: [workspace.rawValue, id.rawValue]).map { try $0.conversation() }
+                """), arguments: [workspace.rawValue, id.rawValue]).map { try $0.conversation() }
             return ContactProfile(contact: contact, conversations: conversations)
         }
     }
@@ -48,15 +48,15 @@ extension SQLiteWorkspace {
                   let merged = try ContactRecord.load(other, workspace: workspace, in: db)
             else { throw StorageError.notFound("contact") }
             let ids: StatementArguments = [survivor.rawValue, other.rawValue]
-            try db.execute(sql: "UPDATE contact_identities SET contact_id = ? WHERE contact_id = ?", arguments: ids)
-            try db.execute(sql: "UPDATE contact_handles SET contact_id = ?, position = position + 1000 WHERE contact_id = ?", arguments: ids)
-            try db.execute(sql: "UPDATE conversations SET contact_id = ? WHERE contact_id = ?", arguments: ids)
-            try db.execute(sql: "UPDATE messages SET sender_id = ? WHERE sender_kind = 'contact' AND sender_id = ?", arguments: ids)
+            try db.cachedStatement(sql: "UPDATE contact_identities SET contact_id = ? WHERE contact_id = ?").execute(arguments: ids)
+            try db.cachedStatement(sql: "UPDATE contact_handles SET contact_id = ?, position = position + 1000 WHERE contact_id = ?").execute(arguments: ids)
+            try db.cachedStatement(sql: "UPDATE conversations SET contact_id = ? WHERE contact_id = ?").execute(arguments: ids)
+            try db.cachedStatement(sql: "UPDATE messages SET sender_id = ? WHERE sender_kind = 'contact' AND sender_id = ?").execute(arguments: ids)
             // The survivor's attributes win; the other contact only fills gaps.
             kept.attributes.merge(merged.attributes) { mine, _ in mine }
-            try db.execute(sql: "UPDATE contacts SET attributes = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE contacts SET attributes = ? WHERE id = ?").execute(
                            arguments: [try JSONColumn.encode(kept.attributes), survivor.rawValue])
-            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [other.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM contacts WHERE id = ?").execute(arguments: [other.rawValue])
             try ContactRecord.refreshSearchText(survivor, in: db)
             guard let result = try ContactRecord.load(survivor, workspace: workspace, in: db)
             else { throw StorageError.notFound("contact") }

@@ -7,7 +7,7 @@ extension SQLiteWorkspace {
     func conversation(_ id: ConversationID) async throws -> ConversationSummary? {
         let ws = self.ws
         return try await storage.read { db in
-            try Row.fetchOne(db, SQLRequest<Row>(literal: Self.summarySelect + " WHERE c.workspace_id = \(ws) AND c.id = \(id.rawValue)"))
+            try Row.fetchOne(db, SQLRequest<Row>(literal: Self.summarySelect + " WHERE c.workspace_id = \(ws) AND c.id = \(id.rawValue)", cached: true))
                 .map(Self.summary)
         }
     }
@@ -124,7 +124,7 @@ extension SQLiteWorkspace {
     /// stopping at a page is cheaper than collecting and sorting every match.
     static func isBroad(_ pattern: FTS5Pattern, in db: Database) throws -> Bool {
         let limit = 2_000
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT \(limit))",
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT \(limit))"),
                                      arguments: [pattern]) ?? 0
         return count >= limit
     }
@@ -137,33 +137,33 @@ extension SQLiteWorkspace {
 
     static func loadConversation(_ id: ConversationID, workspace: WorkspaceID, in db: Database) throws -> Conversation {
         guard let record = try ConversationRecord.fetchOne(
-            db, sql: "SELECT * FROM conversations WHERE workspace_id = ? AND id = ?",
+            db.cachedStatement(sql: "SELECT * FROM conversations WHERE workspace_id = ? AND id = ?"),
             arguments: [workspace.rawValue, id.rawValue])
         else { throw StorageError.notFound("conversation") }
         return try record.conversation()
     }
 
     static func contactName(of conversation: Conversation, in db: Database) throws -> ContactName {
-        let name = try String.fetchOne(db, sql: "SELECT name FROM contacts WHERE id = ?", arguments: [conversation.contactID.rawValue])
+        let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM contacts WHERE id = ?"), arguments: [conversation.contactID.rawValue])
         return ContactName(id: conversation.contactID, name: name ?? "")
     }
 
     static func exists(_ table: String, _ id: String, workspace: WorkspaceID, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE workspace_id = ? AND id = ?)",
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE workspace_id = ? AND id = ?)"),
                           arguments: [workspace.rawValue, id]) ?? false
     }
 
     /// Mirrors a conversation's labels into `conversation_labels` (for filtering) and the label catalogue.
     private static func saveLabels(of conversation: Conversation, in db: Database) throws {
         let ws = conversation.workspaceID.rawValue
-        try db.execute(sql: "DELETE FROM conversation_labels WHERE conversation_id = ?", arguments: [conversation.id.rawValue])
+        try db.cachedStatement(sql: "DELETE FROM conversation_labels WHERE conversation_id = ?").execute(arguments: [conversation.id.rawValue])
         for label in conversation.labels {
-            try db.execute(sql: "INSERT INTO conversation_labels (workspace_id, label, conversation_id) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO conversation_labels (workspace_id, label, conversation_id) VALUES (?, ?, ?)").execute(
                            arguments: [ws, label, conversation.id.rawValue])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO labels (id, workspace_id, name, color, description, created_at) VALUES (?, ?, ?, ?, '', ?)
                 ON CONFLICT DO NOTHING
-                """, arguments: [LabelID.generate().rawValue, ws, label, Label.defaultColor, Timestamp.now()])
+                """).execute(arguments: [LabelID.generate().rawValue, ws, label, Label.defaultColor, Timestamp.now()])
         }
     }
 }

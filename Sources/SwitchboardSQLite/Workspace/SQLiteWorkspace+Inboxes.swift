@@ -15,7 +15,7 @@ extension SQLiteWorkspace {
     func inbox(_ id: InboxID) async throws -> Inbox? {
         let ws = self.ws
         return try await storage.read { db in
-            try InboxRecord.fetchOne(db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?",
+            try InboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE workspace_id = ? AND id = ?"),
                                      arguments: [ws, id.rawValue])?.inbox()
         }
     }
@@ -23,7 +23,7 @@ extension SQLiteWorkspace {
     func inboxes() async throws -> [Inbox] {
         let ws = self.ws
         return try await storage.read { db in
-            try InboxRecord.fetchAll(db, sql: "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id",
+            try InboxRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE workspace_id = ? ORDER BY created_at, id"),
                                      arguments: [ws]).map { try $0.inbox() }
         }
     }

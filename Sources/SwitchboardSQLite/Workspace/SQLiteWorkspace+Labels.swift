@@ -6,7 +6,7 @@ extension SQLiteWorkspace {
     func labels() async throws -> [Label] {
         let ws = self.ws
         return try await storage.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM labels WHERE workspace_id = ? ORDER BY name", arguments: [ws])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM labels WHERE workspace_id = ? ORDER BY name"), arguments: [ws])
                 .map(Self.label)
         }
     }
@@ -17,9 +17,9 @@ extension SQLiteWorkspace {
         let ws = self.ws
         do {
             try await storage.write { db in
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO labels (id, workspace_id, name, color, description, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [label.id.rawValue, ws, label.name, label.color, label.description,
+                    """).execute(arguments: [label.id.rawValue, ws, label.name, label.color, label.description,
                                      Timestamp.milliseconds(label.createdAt)])
             }
         } catch StorageError.duplicate {
@@ -31,7 +31,7 @@ extension SQLiteWorkspace {
     func deleteLabel(_ id: LabelID) async throws {
         let ws = self.ws
         try await storage.write { db in
-            try db.execute(sql: "DELETE FROM labels WHERE workspace_id = ? AND id = ?", arguments: [ws, id.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM labels WHERE workspace_id = ? AND id = ?").execute(arguments: [ws, id.rawValue])
             guard db.changesCount == 1 else { throw StorageError.notFound("label") }
         }
     }

@@ -29,10 +29,10 @@ extension SQLiteWorkspace {
         let workspace = workspaceID
         return try await storage.write { db in
             let conversation = try Self.loadConversation(id, workspace: workspace, in: db)
-            let unread = try MessageRecord.fetchAll(db, sql: """
+            let unread = try MessageRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM messages WHERE workspace_id = ? AND conversation_id = ? AND direction = 'out' AND private = 0
                   AND status IN ('sent', 'delivered') AND created_at <= ? ORDER BY created_at, id
-                """, arguments: [workspace.rawValue, id.rawValue, Timestamp.milliseconds(through)])
+                """), arguments: [workspace.rawValue, id.rawValue, Timestamp.milliseconds(through)])
             guard !unread.isEmpty else { return Written([], events: []) }
             let read = unread.map { record in
                 var message = record.message
@@ -57,7 +57,7 @@ extension SQLiteWorkspace {
             var sql: SQL = "SELECT * FROM messages WHERE workspace_id = \(workspace.rawValue) AND conversation_id = \(conversation.rawValue)"
             if let cursor { sql += " AND id > \(cursor.id)" }
             sql += " ORDER BY id LIMIT \(page.limit + 1)"
-            let records = try MessageRecord.fetchAll(db, SQLRequest<MessageRecord>(literal: sql))
+            let records = try MessageRecord.fetchAll(db, SQLRequest<MessageRecord>(literal: sql, cached: true))
             let items = records.prefix(page.limit).map(\.message)
             let next = records.count > page.limit ? items.last.map { Cursor(key: nil, id: $0.id.rawValue).token } : nil
             return Page(items: items, nextCursor: next)
@@ -72,7 +72,7 @@ extension SQLiteWorkspace {
     }
 
     static func loadMessage(_ id: MessageID, workspace: WorkspaceID, in db: Database) throws -> Message? {
-        try MessageRecord.fetchOne(db, sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?",
+        try MessageRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE workspace_id = ? AND id = ?"),
                                    arguments: [workspace.rawValue, id.rawValue])?.message
     }
 
@@ -83,7 +83,7 @@ extension SQLiteWorkspace {
             guard var message = try Self.loadMessage(id, workspace: workspace, in: db) else { throw StorageError.notFound("message") }
             guard expected.contains(message.status) else { return nil }
             message.status = status
-            try db.execute(sql: "UPDATE messages SET status = ? WHERE workspace_id = ? AND id = ?",
+            try db.cachedStatement(sql: "UPDATE messages SET status = ? WHERE workspace_id = ? AND id = ?").execute(
                            arguments: [status.rawValue, workspace.rawValue, id.rawValue])
             let conversation = try Self.loadConversation(message.conversationID, workspace: workspace, in: db)
             let event = try EventRecord.append(.messageUpdated, .message(message), inbox: conversation.inboxID,

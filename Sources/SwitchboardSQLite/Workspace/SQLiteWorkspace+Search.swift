@@ -19,11 +19,11 @@ extension SQLiteWorkspace {
             if let inboxes { messagesSQL += " AND inbox_id IN \(inboxes.map(\.rawValue).sorted())" }
             messagesSQL += " ORDER BY id DESC LIMIT \(limit)"
             let messages = try MessageRecord.fetchAll(db, SQLRequest<MessageRecord>(literal: messagesSQL)).map(\.message)
-            let contacts = try ContactRecord.fetchAll(db, sql: """
+            let contacts = try ContactRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM contacts WHERE workspace_id = ? AND rowid IN
                     (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)
                 ORDER BY created_at DESC, id DESC LIMIT ?
-                """, arguments: [ws, pattern, limit]).map { try $0.contact(in: db) }
+                """), arguments: [ws, pattern, limit]).map { try $0.contact(in: db) }
             return SearchResults(conversations: conversations, messages: messages, contacts: contacts)
         }
     }
@@ -31,16 +31,16 @@ extension SQLiteWorkspace {
     func events(after sequence: Int64?, limit: Int) async throws -> [DomainEvent] {
         let ws = self.ws
         return try await storage.read { db in
-            try EventRecord.fetchAll(db, sql: """
+            try EventRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM events WHERE workspace_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
-                """, arguments: [ws, sequence ?? 0, limit]).compactMap(\.event)
+                """), arguments: [ws, sequence ?? 0, limit]).compactMap(\.event)
         }
     }
 
     func latestEventSequence() async throws -> Int64 {
         let ws = self.ws
         return try await storage.read { db in
-            try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM events WHERE workspace_id = ?", arguments: [ws]) ?? 0
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(sequence) FROM events WHERE workspace_id = ?"), arguments: [ws]) ?? 0
         }
     }
 }

@@ -10,13 +10,13 @@ extension SQLiteWorkspace {
         let now = Timestamp.now()
         do {
             try await storage.write { db in
-                try db.execute(sql: "INSERT INTO teams (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO teams (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)").execute(
                                arguments: [id.rawValue, ws, name, now])
                 for agent in members {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO team_members (workspace_id, team_id, agent_id)
                         SELECT ?, ?, id FROM agents WHERE workspace_id = ? AND id = ?
-                        """, arguments: [ws, id.rawValue, ws, agent.rawValue])
+                        """).execute(arguments: [ws, id.rawValue, ws, agent.rawValue])
                     guard db.changesCount == 1 else { throw StorageError.notFound("agent \(agent)") }
                 }
             }
@@ -43,7 +43,7 @@ extension SQLiteWorkspace {
             return try Row.fetchAll(db, SQLRequest<Row>(literal: sql)).map { row in
                 let teamID: String = row["id"]
                 let members = try String.fetchAll(
-                    db, sql: "SELECT agent_id FROM team_members WHERE workspace_id = ? AND team_id = ? ORDER BY agent_id",
+                    db.cachedStatement(sql: "SELECT agent_id FROM team_members WHERE workspace_id = ? AND team_id = ? ORDER BY agent_id"),
                     arguments: [ws, teamID])
                 return Team(id: TeamID(teamID), name: row["name"], agentIDs: members.map { AgentID($0) },
                             createdAt: Timestamp.date(row["created_at"] as Int64))

@@ -43,10 +43,10 @@ extension SQLiteWorkspace {
                 try Self.insertIdentity(externalID, contact: contactID, workspace: workspace, at: now, in: db)
             }
             let isVerified = if case .verified = new.identity { true } else { false }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO visitor_sessions (digest, workspace_id, inbox_id, external_id, verified, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [new.tokenDigest, workspace.rawValue, new.inboxID.rawValue, externalID, isVerified, now])
+                """).execute(arguments: [new.tokenDigest, workspace.rawValue, new.inboxID.rawValue, externalID, isVerified, now])
             let session = VisitorSession(workspaceID: workspace, inboxID: new.inboxID, externalID: externalID,
                                          contactID: contactID, isVerified: isVerified, createdAt: Timestamp.date(now))
             return Written(session, events: events)
@@ -64,16 +64,16 @@ extension SQLiteWorkspace {
     }
 
     private static func identityOwner(_ externalID: String, workspace: WorkspaceID, in db: Database) throws -> ContactID? {
-        try String.fetchOne(db, sql: """
+        try String.fetchOne(db.cachedStatement(sql: """
             SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = ? AND external_id = ?
-            """, arguments: [workspace.rawValue, ChannelKind.webChat.rawValue, externalID]).map { ContactID($0) }
+            """), arguments: [workspace.rawValue, ChannelKind.webChat.rawValue, externalID]).map { ContactID($0) }
     }
 
     private static func insertIdentity(_ externalID: String, contact: ContactID, workspace: WorkspaceID, at now: Int64,
                                        in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO contact_identities (workspace_id, channel, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [workspace.rawValue, ChannelKind.webChat.rawValue, externalID, contact.rawValue, now])
+            """).execute(arguments: [workspace.rawValue, ChannelKind.webChat.rawValue, externalID, contact.rawValue, now])
     }
 
     private static func insertContact(_ id: ContactID, name: String, attributes: [String: JSONValue], workspace: WorkspaceID,
