@@ -11,6 +11,7 @@ import SwitchboardStore
 public final class SQLiteStorage: Storage {
     let writer: any DatabaseWriter
     let committer: GroupCommitter
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
@@ -23,8 +24,10 @@ public final class SQLiteStorage: Storage {
             // Each write of a group commit runs in a savepoint whose undo record would otherwise spill
             // to a temporary file for the whole batch: measured at ~58 write syscalls per message.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
-        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+        try self.init(writer: DatabasePool(path: path, configuration: configuration),
+                      checkpointer: WALCheckpointer(path: path, configuration: configuration))
     }
 
     /// A private in-memory database, for tests.
@@ -32,8 +35,9 @@ public final class SQLiteStorage: Storage {
         try SQLiteStorage(writer: DatabaseQueue())
     }
 
-    init(writer: any DatabaseWriter) throws {
+    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer? = nil) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         self.committer = GroupCommitter(writer: writer, beforeCommit: MessageSearchIndex.indexPending)
         try Self.migrator.migrate(writer)
     }
