@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SwitchboardCore
 
 extension PostgresStorage {
     /// Where the database is and how many connections this node may hold.
@@ -95,9 +96,7 @@ public struct InvalidDatabaseURL: Error, Sendable, CustomStringConvertible {
     public let reason: String
 
     init(url: String, reason: String) {
-        var redacted = URLComponents(string: url)
-        if redacted?.password != nil { redacted?.password = "***" }
-        self.url = redacted?.string ?? "<unparseable>"
+        self.url = URLRedaction.hidingPassword(url) ?? "<unparseable>"
         self.reason = reason
     }
 

@@ -54,7 +54,7 @@ struct BenchStore: AsyncParsableCommand {
                             content: String(content), sentAt: nil)
         }
         print("switchboard bench store: \(chats) chats, \(rounds) × \(messages) messages, \(concurrency) in flight, \(length) characters each")
-        print("storage: \(databaseURL.map { Self.redacted($0) } ?? "SQLite in \(scratch.path)")")
+        print("storage: \(databaseURL.map { URLRedaction.hidingPassword($0) ?? "<unparseable>" } ?? "SQLite in \(scratch.path)")")
         let warm = try await Self.measure(count: chats, concurrency: concurrency) { i in
             _ = try await workspace.appendIncoming(message(i, 0))
         }
@@ -65,12 +65,6 @@ struct BenchStore: AsyncParsableCommand {
             }
             print("round \(round) (messages to open conversations): \(result)")
         }
-    }
-
-    private static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
-        parts.password = "***"
-        return parts.string ?? url
     }
 
     struct Measurement: CustomStringConvertible {
