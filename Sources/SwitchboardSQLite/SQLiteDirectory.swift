@@ -67,7 +67,7 @@ struct SQLiteDirectory: DirectoryStore {
                 else { throw StorageError.alreadySetUp }
                 try record.insert(db)
                 try db.cachedStatement(sql: "INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at) VALUES (?, ?, ?, ?)").execute(
-                               arguments: [tokenDigest, workspace.rawValue, record.id, now])
+                    arguments: [tokenDigest, workspace.rawValue, record.id, now])
             }
         } catch StorageError.duplicate {
             throw StorageError.duplicate("an agent with this email")

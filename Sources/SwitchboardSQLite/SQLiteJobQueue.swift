@@ -17,7 +17,7 @@ struct SQLiteJobQueue: JobQueue {
                 INSERT INTO jobs (id, workspace_id, kind, payload, ordering_key, state, max_attempts, run_at, created_at)
                 VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)
                 """).execute(arguments: [job.id.rawValue, job.workspaceID.rawValue, job.kind, job.payload, job.orderingKey,
-                                 job.maxAttempts, Timestamp.milliseconds(job.runAt), Timestamp.now()])
+                                         job.maxAttempts, Timestamp.milliseconds(job.runAt), Timestamp.now()])
         }
         return job
     }
@@ -70,7 +70,7 @@ struct SQLiteJobQueue: JobQueue {
                     run_at = coalesce(?, run_at), leased_by = NULL, lease_until = NULL, last_error = ?
                 WHERE id = ? AND state = 'running' AND leased_by = ?
                 """).execute(arguments: [retryAt.map(Timestamp.milliseconds), retryAt.map(Timestamp.milliseconds),
-                                 String(error.prefix(2000)), id.rawValue, worker])
+                                         String(error.prefix(2000)), id.rawValue, worker])
             return db.changesCount > 0
         }
     }

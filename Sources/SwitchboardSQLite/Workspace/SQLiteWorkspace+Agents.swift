@@ -35,12 +35,10 @@ extension SQLiteWorkspace {
     func addToken(digest: String, for agent: AgentID) async throws {
         let ws = self.ws
         try await storage.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at)
-                    SELECT ?, workspace_id, id, ? FROM agents WHERE workspace_id = ? AND id = ?
-                    """,
-                arguments: [digest, Timestamp.now(), ws, agent.rawValue])
+            try db.cachedStatement(sql: """
+                INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at)
+                SELECT ?, workspace_id, id, ? FROM agents WHERE workspace_id = ? AND id = ?
+                """).execute(arguments: [digest, Timestamp.now(), ws, agent.rawValue])
             guard db.changesCount == 1 else { throw StorageError.notFound("agent") }
         }
     }

@@ -12,7 +12,7 @@ extension SQLiteWorkspace {
                 INSERT INTO attachments (id, workspace_id, digest, content_type, size, filename, uploader_kind, uploader_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [attachment.id.rawValue, ws, new.digest, new.contentType, new.size, new.filename,
-                                 new.uploader.kind.rawValue, new.uploader.id, Timestamp.now()])
+                                         new.uploader.kind.rawValue, new.uploader.id, Timestamp.now()])
         }
         return attachment
     }

@@ -28,7 +28,7 @@ extension SQLiteWorkspace {
                     INSERT INTO canned_responses (id, workspace_id, short_code, content, content_key, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [response.id.rawValue, ws, shortCode, content, content.lowercased(),
-                                     Timestamp.milliseconds(response.createdAt)])
+                                             Timestamp.milliseconds(response.createdAt)])
             }
         } catch StorageError.duplicate {
             throw StorageError.duplicate("a canned response with this short code")

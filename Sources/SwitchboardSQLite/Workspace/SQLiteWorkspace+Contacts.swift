@@ -55,7 +55,7 @@ extension SQLiteWorkspace {
             // The survivor's attributes win; the other contact only fills gaps.
             kept.attributes.merge(merged.attributes) { mine, _ in mine }
             try db.cachedStatement(sql: "UPDATE contacts SET attributes = ? WHERE id = ?").execute(
-                           arguments: [try JSONColumn.encode(kept.attributes), survivor.rawValue])
+                arguments: [try JSONColumn.encode(kept.attributes), survivor.rawValue])
             try db.cachedStatement(sql: "DELETE FROM contacts WHERE id = ?").execute(arguments: [other.rawValue])
             try ContactRecord.refreshSearchText(survivor, in: db)
             guard let result = try ContactRecord.load(survivor, workspace: workspace, in: db)

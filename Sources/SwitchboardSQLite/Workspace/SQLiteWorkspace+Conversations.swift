@@ -159,7 +159,7 @@ extension SQLiteWorkspace {
         try db.cachedStatement(sql: "DELETE FROM conversation_labels WHERE conversation_id = ?").execute(arguments: [conversation.id.rawValue])
         for label in conversation.labels {
             try db.cachedStatement(sql: "INSERT INTO conversation_labels (workspace_id, label, conversation_id) VALUES (?, ?, ?)").execute(
-                           arguments: [ws, label, conversation.id.rawValue])
+                arguments: [ws, label, conversation.id.rawValue])
             try db.cachedStatement(sql: """
                 INSERT INTO labels (id, workspace_id, name, color, description, created_at) VALUES (?, ?, ?, ?, '', ?)
                 ON CONFLICT DO NOTHING

@@ -9,12 +9,12 @@ extension SQLiteWorkspace {
             guard try Self.exists("inboxes", inbox.rawValue, workspace: workspace, in: db)
             else { throw StorageError.notFound("inbox") }
             try db.cachedStatement(sql: "DELETE FROM inbox_members WHERE workspace_id = ? AND inbox_id = ?").execute(
-                           arguments: [workspace.rawValue, inbox.rawValue])
+                arguments: [workspace.rawValue, inbox.rawValue])
             for agent in Set(agents) {
                 guard try Self.exists("agents", agent.rawValue, workspace: workspace, in: db)
                 else { throw StorageError.notFound("agent \(agent)") }
                 try db.cachedStatement(sql: "INSERT INTO inbox_members (workspace_id, inbox_id, agent_id) VALUES (?, ?, ?)").execute(
-                               arguments: [workspace.rawValue, inbox.rawValue, agent.rawValue])
+                    arguments: [workspace.rawValue, inbox.rawValue, agent.rawValue])
             }
             return Set(agents).sorted()
         }

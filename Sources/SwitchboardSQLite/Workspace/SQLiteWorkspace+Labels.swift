@@ -20,7 +20,7 @@ extension SQLiteWorkspace {
                 try db.cachedStatement(sql: """
                     INSERT INTO labels (id, workspace_id, name, color, description, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [label.id.rawValue, ws, label.name, label.color, label.description,
-                                     Timestamp.milliseconds(label.createdAt)])
+                                             Timestamp.milliseconds(label.createdAt)])
             }
         } catch StorageError.duplicate {
             throw StorageError.duplicate("a label with this name")

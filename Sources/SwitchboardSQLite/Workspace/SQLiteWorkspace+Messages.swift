@@ -84,7 +84,7 @@ extension SQLiteWorkspace {
             guard expected.contains(message.status) else { return nil }
             message.status = status
             try db.cachedStatement(sql: "UPDATE messages SET status = ? WHERE workspace_id = ? AND id = ?").execute(
-                           arguments: [status.rawValue, workspace.rawValue, id.rawValue])
+                arguments: [status.rawValue, workspace.rawValue, id.rawValue])
             let conversation = try Self.loadConversation(message.conversationID, workspace: workspace, in: db)
             let event = try EventRecord.append(.messageUpdated, .message(message), inbox: conversation.inboxID,
                                                workspace: workspace, messageContact: conversation.contactID,

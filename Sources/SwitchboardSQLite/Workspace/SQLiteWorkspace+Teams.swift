@@ -11,7 +11,7 @@ extension SQLiteWorkspace {
         do {
             try await storage.write { db in
                 try db.cachedStatement(sql: "INSERT INTO teams (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)").execute(
-                               arguments: [id.rawValue, ws, name, now])
+                    arguments: [id.rawValue, ws, name, now])
                 for agent in members {
                     try db.cachedStatement(sql: """
                         INSERT INTO team_members (workspace_id, team_id, agent_id)
