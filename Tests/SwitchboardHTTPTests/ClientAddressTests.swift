@@ -11,8 +11,8 @@ import Testing
 @Suite("Client address behind trusted proxies")
 struct ClientAddressTests {
     static func live(trusting proxies: [String], _ body: @escaping @Sendable (TestAPI, String) async throws -> Void) async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         config.widgetLimits.sessionsPerIP = .init(rate: 0.001, burst: 2)
         config.trustedProxies = proxies
         let app = try await buildApplication(config)

@@ -31,8 +31,8 @@ struct RealtimeAPITests {
 
     /// Runs a live app with an admin; hands over the client, the admin token and an api inbox.
     static func live(_ body: @escaping @Sendable (any TestClientProtocol, TestAPI, String, (id: String, inboundToken: String)) async throws -> Void) async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         let app = try await buildApplication(config)
         try await app.test(.live) { client in
             let api = TestAPI(client: client)

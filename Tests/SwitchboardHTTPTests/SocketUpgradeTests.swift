@@ -39,8 +39,8 @@ struct SocketUpgradeTests {
     }
 
     @Test func aRefusedUpgradeGetsTheJSONErrorAndIsClosed() async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         let app = try await buildApplication(config)
         try await app.test(.live) { client in
             let api = TestAPI(client: client)
@@ -60,8 +60,8 @@ struct SocketUpgradeTests {
     }
 
     @Test func anAgentsRefusedUpgradeGetsTheJSONErrorAndAnAdmittedOneIsUpgraded() async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         let app = try await buildApplication(config)
         try await app.test(.live) { client in
             let token = try await TestAPI(client: client).login()

@@ -42,7 +42,9 @@ struct SystemAPITests {
 
     /// The routes the router really has, in OpenAPI's `{param}` form.
     static func servedRoutes() async throws -> Set<String> {
-        let router = try await buildRouter(.testing())
+        let config = AppConfig.testing()
+        defer { config.removeTestAttachments() }
+        let router = try await buildRouter(config)
         return Set(router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { part in
                 part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)

@@ -30,8 +30,8 @@ struct TestAPI {
     /// Runs `body` against a fresh in-memory Switchboard that has one admin.
     static func run(_ configure: (inout AppConfig) -> Void = { _ in },
                     _ body: @escaping @Sendable (TestAPI) async throws -> Void) async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: adminEmail, password: adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         configure(&config)
         let app = try await buildApplication(config)
         try await app.test(.router) { client in try await body(TestAPI(client: client)) }

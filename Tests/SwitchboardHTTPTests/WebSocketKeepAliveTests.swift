@@ -8,8 +8,8 @@ import Testing
 @Suite("WebSocket keep-alive")
 struct WebSocketKeepAliveTests {
     static func live(keepAlive: Duration, _ body: @escaping @Sendable (any TestClientProtocol, TestAPI, String, Int) async throws -> Void) async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         config.socketKeepAlive = keepAlive
         let app = try await buildApplication(config)
         try await app.test(.live) { client in

@@ -14,8 +14,8 @@ struct WidgetSocketTests {
     /// A live app with an admin, an admin token and a web chat inbox.
     static func live(_ configure: @escaping @Sendable (inout AppConfig) -> Void = { _ in },
                      _ body: @escaping @Sendable (any TestClientProtocol, TestAPI, String, String) async throws -> Void) async throws {
-        var config = AppConfig.testing()
-        config.initialAdmin = .init(email: TestAPI.adminEmail, password: TestAPI.adminPassword, name: "Admin")
+        var config = AppConfig.testingWithAdmin()
+        defer { config.removeTestAttachments() }
         configure(&config)
         let app = try await buildApplication(config)
         try await app.test(.live) { client in
