@@ -18,16 +18,23 @@ public final class SQLiteStorage: Storage {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // FULL makes every commit durable across power loss, not only across a crash; group
-            // commit is what keeps that affordable.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Each write of a group commit runs in a savepoint whose undo record would otherwise spill
             // to a temporary file for the whole batch: measured at ~58 write syscalls per message.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThreshold)")
         }
-        try self.init(writer: DatabasePool(path: path, configuration: configuration),
-                      checkpointer: WALCheckpointer(path: path, configuration: configuration))
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.syncEveryCommit(pool)
+        try self.init(writer: pool, checkpointer: WALCheckpointer(path: path, configuration: configuration))
+    }
+
+    /// FULL makes every commit durable across power loss, not only across a crash; group commit is what
+    /// keeps that affordable. It is set here, once the pool exists, because a pool turns WAL on after
+    /// `prepareDatabase` has run and then sets its writer to NORMAL (a power cut may then undo commits
+    /// already acknowledged), which silently overrode the FULL set in `prepareDatabase`. Only the writer
+    /// commits, so only its connection needs it.
+    static func syncEveryCommit(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
     /// A private in-memory database, for tests.
