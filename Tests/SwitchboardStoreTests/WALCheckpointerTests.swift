@@ -18,8 +18,11 @@ struct WALCheckpointerTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("switchboard.sqlite").path
         let storage = try SQLiteStorage(path: path)
-        // The writer's own checkpoint is only a backstop, far beyond what this test writes.
-        let threshold = try await storage.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        // The writer's own checkpoint is only a backstop, far beyond what this test writes. Asked on the writer's
+        // connection: a pool's `read` would answer from a reader, which never checkpoints.
+        let threshold = try await storage.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
+        }
         #expect(threshold == WALCheckpointer.writerThreshold)
 
         let store = storage.workspace(Workspace.defaultID)
