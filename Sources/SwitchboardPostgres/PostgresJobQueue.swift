@@ -27,7 +27,7 @@ struct PostgresJobQueue: JobQueue {
     func claim(worker: String, kinds: Set<String>, now: Date, leaseFor lease: Duration) async throws -> Job? {
         guard !kinds.isEmpty else { return nil }
         let nowMs = Timestamp.milliseconds(now)
-        let until = nowMs + Timestamp.milliseconds(lease)
+        let until = nowMs + lease.inMilliseconds
         return try await storage.write { session in
             // A job whose lease ran out after its last allowed attempt is dead, not retried forever.
             try await session.run("""

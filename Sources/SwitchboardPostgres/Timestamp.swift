@@ -10,10 +10,6 @@ enum Timestamp {
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map(date) }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
 }
 
 /// JSON text columns (labels, settings, attributes, attachments, event payloads), encoded exactly as

@@ -26,7 +26,7 @@ struct SQLiteJobQueue: JobQueue {
         guard !kinds.isEmpty else { return nil }
         let kinds = Array(kinds)
         let nowMs = Timestamp.milliseconds(now)
-        let leaseMs = Int64(lease.components.seconds * 1000) + Int64(lease.components.attoseconds / 1_000_000_000_000_000)
+        let leaseMs = lease.inMilliseconds
         return try await storage.write { db in
             // A job whose lease ran out after its last allowed attempt is dead, not retried forever.
             try db.cachedStatement(sql: """
