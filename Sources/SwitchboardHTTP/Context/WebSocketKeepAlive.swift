@@ -3,11 +3,12 @@ import NIOCore
 /// Pings a quiet WebSocket peer and closes the connection when it stays silent.
 ///
 /// A channel handler at the front of the pipeline instead of the WebSocket library's ping task: a
-/// task per socket costs kilobytes that thousands of idle visitor sockets would each keep, a timer on
-/// the event loop costs a few bytes. Anything the peer sends proves it alive (a pong, a message);
-/// after `interval` of silence it is pinged, and if it sends nothing for another `interval` the
-/// connection is closed. The ping is a complete unmasked frame (server frames are never masked),
-/// written between whole frames because everything here runs on the channel's event loop.
+/// task per socket costs kilobytes that thousands of idle visitor sockets would each keep. The checks
+/// come from the event loop's ``KeepAliveWheel``, one timer for all its sockets. Anything the peer sends
+/// proves it alive (a pong, a message); a socket silent since its last check is pinged, and if it sends
+/// nothing until the next one the connection is closed. The ping is a complete unmasked frame (server
+/// frames are never masked), written between whole frames because everything here runs on the
+/// channel's event loop.
 final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -20,7 +21,9 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
     private let interval: TimeAmount
     private var heardSinceLastCheck = true
     private var pingOutstanding = false
-    private var timer: RepeatedTask?
+    /// Set while the socket is on a wheel: the context to ping or close through, and where it sits.
+    private var context: ChannelHandlerContext?
+    private var wheel: (wheel: KeepAliveWheel, slot: Int)?
 
     init(interval: TimeAmount) {
         self.interval = interval
@@ -29,26 +32,24 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
     /// Puts a keep-alive in front of an upgraded WebSocket's pipeline.
     static func install(on channel: (any Channel)?, interval: Duration) async throws {
         guard let channel else { return }
-        try await channel.pipeline.addHandler(WebSocketKeepAlive(interval: TimeAmount(interval)), position: .first)
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(WebSocketKeepAlive(interval: TimeAmount(interval)), position: .first)
+        }.get()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            let (handler, context) = loopBound.value
-            handler.check(context)
-        }
+        self.context = context
+        let wheel = KeepAliveWheel.on(context.eventLoop, interval: interval)
+        self.wheel = (wheel, wheel.add(self))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        leaveWheel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        leaveWheel()
         context.fireChannelInactive()
     }
 
@@ -58,18 +59,27 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
-    private func check(_ context: ChannelHandlerContext) {
+    /// Called by the wheel once per interval.
+    func check() {
+        guard let context else { return }
         if heardSinceLastCheck {
             heardSinceLastCheck = false
             return
         }
         if pingOutstanding {
             // Silent for two intervals, the second after a ping: gone without a close.
-            timer?.cancel()
+            leaveWheel()
             context.close(promise: nil)
             return
         }
         pingOutstanding = true
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: Self.pingFrame)), promise: nil)
+    }
+
+    /// Off the wheel, dropping the context it held (the wheel holds this handler, the handler the context).
+    private func leaveWheel() {
+        if let (wheel, slot) = wheel { wheel.remove(self, from: slot) }
+        wheel = nil
+        context = nil
     }
 }
