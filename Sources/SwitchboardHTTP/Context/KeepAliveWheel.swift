@@ -27,10 +27,15 @@ final class KeepAliveWheel {
     private let eventLoop: any EventLoop
     private let tick: TimeAmount
     private var slots: [[ObjectIdentifier: WebSocketKeepAlive]]
-    /// The slot the next tick checks.
+    /// The slot checked next.
     private var nextSlot = 0
     private var members = 0
     private var timer: RepeatedTask?
+    /// When the timer started, and how many slots are checked since: the slots due are counted from the
+    /// clock, not from the ticks that ran, so a busy loop whose ticks come late still checks every socket
+    /// once per interval (counting ticks, 32 small delays a round made the interval itself late).
+    private var started = NIODeadline.uptimeNanoseconds(0)
+    private var slotsChecked: Int64 = 0
 
     private init(key: Key, eventLoop: any EventLoop, interval: TimeAmount) {
         self.key = key
@@ -61,9 +66,11 @@ final class KeepAliveWheel {
         slots[slot][ObjectIdentifier(socket)] = socket
         members += 1
         if timer == nil {
+            started = eventLoop.now
+            slotsChecked = 0
             // The timer holds the wheel until `stop` cancels it.
             let wheel = NIOLoopBound(self, eventLoop: eventLoop)
-            timer = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in wheel.value.checkNextSlot() }
+            timer = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in wheel.value.checkDueSlots() }
         }
         return slot
     }
@@ -72,6 +79,13 @@ final class KeepAliveWheel {
         guard slots[slot].removeValue(forKey: ObjectIdentifier(socket)) != nil else { return }
         members -= 1
         if members == 0 { stop() }
+    }
+
+    private func checkDueSlots() {
+        let due = (eventLoop.now - started).nanoseconds / tick.nanoseconds
+        // After a long stall, one round at most: every socket is due once.
+        for _ in 0..<min(max(due - slotsChecked, 0), Int64(Self.slotCount)) { checkNextSlot() }
+        slotsChecked = max(due, slotsChecked)
     }
 
     private func checkNextSlot() {
