@@ -22,8 +22,7 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
     private var heardSinceLastCheck = true
     private var pingOutstanding = false
     /// Set while the socket is on a wheel: the context to ping or close through, and where it sits.
-    private var context: ChannelHandlerContext?
-    private var wheel: (wheel: KeepAliveWheel, slot: Int)?
+    private var membership: (context: ChannelHandlerContext, wheel: KeepAliveWheel, slot: Int)?
 
     init(interval: TimeAmount) {
         self.interval = interval
@@ -39,9 +38,8 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        self.context = context
         let wheel = KeepAliveWheel.on(context.eventLoop, interval: interval)
-        self.wheel = (wheel, wheel.add(self))
+        membership = (context, wheel, wheel.add(self))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -61,7 +59,7 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Called by the wheel once per interval.
     func check() {
-        guard let context else { return }
+        guard let context = membership?.context else { return }
         if heardSinceLastCheck {
             heardSinceLastCheck = false
             return
@@ -78,8 +76,8 @@ final class WebSocketKeepAlive: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Off the wheel, dropping the context it held (the wheel holds this handler, the handler the context).
     private func leaveWheel() {
-        if let (wheel, slot) = wheel { wheel.remove(self, from: slot) }
-        wheel = nil
-        context = nil
+        guard let (_, wheel, slot) = membership else { return }
+        membership = nil
+        wheel.remove(self, from: slot)
     }
 }
