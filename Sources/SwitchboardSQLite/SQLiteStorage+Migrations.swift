@@ -259,6 +259,21 @@ extension SQLiteStorage {
                 """)
         }
         migrator.registerMigration("v6-batched-message-search", migrate: MessageSearchIndex.migrate)
+        // Every message moves its conversation's `last_activity_at`, and SQLite rewrites each index that
+        // holds that column: a page per index per message, in the log and at the checkpoint. Two of the
+        // four did not need it. A contact has a handful of conversations, so looking them up by contact
+        // and sorting those is as fast as reading them in order; and only assigned conversations are
+        // ever listed by assignee (unassigned ones come from the status or activity index), so new
+        // chats, which are unassigned, no longer touch that index at all.
+        migrator.registerMigration("v7-conversation-indexes-off-the-message-path") { db in
+            try db.execute(sql: """
+                DROP INDEX conversations_by_contact;
+                CREATE INDEX conversations_by_contact ON conversations(workspace_id, contact_id, inbox_id);
+                DROP INDEX conversations_by_assignee;
+                CREATE INDEX conversations_by_assignee ON conversations(workspace_id, assignee_id, last_activity_at DESC)
+                    WHERE assignee_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

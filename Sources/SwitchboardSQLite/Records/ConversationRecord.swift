@@ -97,7 +97,21 @@ struct ConversationRecord: SnakeCaseRecord {
             resolvedAt: Timestamp.date(resolvedAt))
     }
 
-    /// Writes every mutable column through a cached statement (the hot path of ingest and replies).
+    /// Writes the columns a new message can change (``Conversation/receiving(_:)`` and
+    /// ``Conversation/sending(_:)``): the hot path of ingest and replies. SQLite rewrites every index
+    /// with a column named in the SET list, changed or not, so naming the contact and the assignee here
+    /// would cost a page of `conversations_by_contact` and `conversations_by_assignee` per message.
+    func updateActivity(_ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE conversations SET status = ?, snoozed_until = ?, unread_count = ?, last_message_content = ?,
+                last_message_at = ?, last_message_direction = ?, last_activity_at = ?, first_response_at = ?,
+                waiting_since = ?
+            WHERE id = ?
+            """).execute(arguments: [status, snoozedUntil, unreadCount, lastMessageContent, lastMessageAt,
+                                     lastMessageDirection, lastActivityAt, firstResponseAt, waitingSince, id])
+    }
+
+    /// Writes every mutable column through a cached statement.
     func updateRow(_ db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE conversations SET contact_id = ?, status = ?, priority = ?, assignee_id = ?, team_id = ?, labels = ?,

@@ -33,7 +33,7 @@ extension SQLiteWorkspace {
         return try await storage.read { db in
             guard let contact = try ContactRecord.load(id, workspace: workspace, in: db) else { return nil }
             let conversations = try ConversationRecord.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM conversations WHERE workspace_id = ? AND contact_id = ?
+                SELECT * FROM conversations INDEXED BY conversations_by_contact WHERE workspace_id = ? AND contact_id = ?
                 ORDER BY last_activity_at DESC, id DESC
                 """), arguments: [workspace.rawValue, id.rawValue]).map { try $0.conversation() }
             return ContactProfile(contact: contact, conversations: conversations)

@@ -51,7 +51,7 @@ struct IngestTransaction {
         try MessageRecord(message, inboxID: inbox.id).insertRow(db)
         let before = conversation
         conversation = conversation.receiving(message)
-        try ConversationRecord(conversation).updateRow(db)
+        try ConversationRecord(conversation).updateActivity(db)
         // The conversation is announced in its state after this message, then the message itself.
         let name = contact
         if isNew || before.status != conversation.status {
@@ -121,9 +121,11 @@ struct IngestTransaction {
     }
 
     /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).
+    /// The index is named: it no longer holds the activity order (see migration v7), and without it the
+    /// planner would walk the whole workspace in activity order to skip the ORDER BY's sort.
     private func activeConversation(of contact: ContactID, in inbox: (id: InboxID, channel: ChannelKind), now: Int64) throws -> (Conversation, isNew: Bool) {
         if let active = try ConversationRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM conversations
+            SELECT * FROM conversations INDEXED BY conversations_by_contact
             WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
             ORDER BY last_activity_at DESC LIMIT 1
             """), arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {

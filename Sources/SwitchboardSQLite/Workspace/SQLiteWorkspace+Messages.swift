@@ -18,7 +18,7 @@ extension SQLiteWorkspace {
                 attachments: attachments, status: outgoing.status, externalID: nil, createdAt: Timestamp.date(now))
             try MessageRecord(message, inboxID: current.inboxID).insertRow(db)
             let conversation = current.sending(message)
-            try ConversationRecord(conversation).updateRow(db)
+            try ConversationRecord(conversation).updateActivity(db)
             let event = try EventRecord.append(.messageCreated, .message(message), inbox: current.inboxID,
                                                workspace: workspace, messageContact: current.contactID, at: now, in: db)
             return Written(ConversationMessage(conversation: conversation, message: message), events: [event])

@@ -57,7 +57,8 @@ extension SQLiteWorkspace {
         let ws = self.ws
         return try await storage.read { db in
             try ConversationRecord.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM conversations WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ?
+                SELECT * FROM conversations INDEXED BY conversations_by_contact
+                WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ?
                 ORDER BY last_activity_at DESC LIMIT 1
                 """), arguments: [ws, contact.rawValue, inbox.rawValue])?.conversation()
         }
