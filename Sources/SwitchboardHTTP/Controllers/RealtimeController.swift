@@ -18,6 +18,8 @@ struct RealtimeController {
     let conversations: ConversationService
     /// A quiet socket is pinged after this long, and closed after as long again without an answer.
     let keepAlive: Duration
+    /// Frames of recent events, encoded once for all of this router's sockets.
+    let frames = EventFrameCache()
 
     /// How long an agent's inbox membership is trusted before it is read again.
     static let scopeLifetime: Duration = .seconds(10)
@@ -131,7 +133,7 @@ struct RealtimeController {
             guard event.sequence > cursor else { return }
             guard event.sequence == cursor + 1 else { return try await sendCommitted() }
             if try await currentScope().allows(event.inboxID) {
-                try await outbound.write(.text(try RealtimeFrame(event).text()))
+                try await outbound.write(.text(try controller.frames.text(for: event)))
             }
             cursor = event.sequence
         }
@@ -140,7 +142,7 @@ struct RealtimeController {
             while true {
                 let batch = try await controller.realtime.events(for: agent, in: try await currentScope(), after: cursor)
                 for event in batch.events {
-                    try await outbound.write(.text(try RealtimeFrame(event).text()))
+                    try await outbound.write(.text(try controller.frames.text(for: event)))
                 }
                 cursor = batch.cursor
                 if !batch.isFull { return }
