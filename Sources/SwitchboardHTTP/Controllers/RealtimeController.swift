@@ -55,14 +55,21 @@ struct RealtimeController {
     @Sendable func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                           context: WebSocketRouterContext<AppRequestContext>) async throws {
         guard let agent = context.requestContext.agent, let start = context.requestContext.eventCursor else { return }
-        try await WebSocketKeepAlive.install(on: context.requestContext.channel, interval: keepAlive)
-        try await SocketShutdown.closingAfterGrace(context.requestContext.channel) {
-            try await stream(to: agent, from: start, inbound: inbound, outbound: outbound)
+        let channel = context.requestContext.channel
+        try await WebSocketKeepAlive.install(on: channel, interval: keepAlive)
+        // Frames go straight to the channel, a burst per flush; the library's writer only where there is
+        // no channel to write to.
+        let frames = channel.map(AgentFrameWriter.init(channel:))
+        let send: @Sendable (String) async throws -> Void = { text in
+            if let frames { try await frames.write(text) } else { try await outbound.write(.text(text)) }
+        }
+        try await SocketShutdown.closingAfterGrace(channel) {
+            try await stream(to: agent, from: start, inbound: inbound, send: send)
         }
     }
 
     private func stream(to agent: Agent, from start: Int64, inbound: WebSocketInboundStream,
-                        outbound: WebSocketOutboundWriter) async throws {
+                        send: @escaping @Sendable (String) async throws -> Void) async throws {
         // Subscribing after the start point was fixed is safe: each wake-up makes us read the log
         // from the cursor, and the first read below covers anything committed in between.
         let wakeUps = realtime.wakeUps()
@@ -86,13 +93,13 @@ struct RealtimeController {
                 for await signal in signals where signal.workspaceID == agent.workspaceID { wake.yield(.signal(signal)) }
             }
             group.addTask {
-                var writer = Writer(controller: self, agent: agent, outbound: outbound, cursor: start)
+                var writer = Writer(controller: self, agent: agent, send: send, cursor: start)
                 try await writer.sendCommitted()
                 for await item in wakes {
                     switch item {
                     case .committed(let event): try await writer.deliver(event)
                     case .signal(let signal): try await writer.send(signal)
-                    case .reply(let text): try await outbound.write(.text(text))
+                    case .reply(let text): try await send(text)
                     }
                 }
             }
@@ -105,15 +112,16 @@ struct RealtimeController {
     private struct Writer {
         let controller: RealtimeController
         let agent: Agent
-        let outbound: WebSocketOutboundWriter
+        let send: @Sendable (String) async throws -> Void
         var cursor: Int64
         var scope: InboxScope?
         var scopeRead = ContinuousClock.now
 
-        init(controller: RealtimeController, agent: Agent, outbound: WebSocketOutboundWriter, cursor: Int64) {
+        init(controller: RealtimeController, agent: Agent, send: @escaping @Sendable (String) async throws -> Void,
+             cursor: Int64) {
             self.controller = controller
             self.agent = agent
-            self.outbound = outbound
+            self.send = send
             self.cursor = cursor
         }
 
@@ -133,7 +141,7 @@ struct RealtimeController {
             guard event.sequence > cursor else { return }
             guard event.sequence == cursor + 1 else { return try await sendCommitted() }
             if try await currentScope().allows(event.inboxID) {
-                try await outbound.write(.text(try controller.frames.text(for: event)))
+                try await send(try controller.frames.text(for: event))
             }
             cursor = event.sequence
         }
@@ -142,7 +150,7 @@ struct RealtimeController {
             while true {
                 let batch = try await controller.realtime.events(for: agent, in: try await currentScope(), after: cursor)
                 for event in batch.events {
-                    try await outbound.write(.text(try controller.frames.text(for: event)))
+                    try await send(try controller.frames.text(for: event))
                 }
                 cursor = batch.cursor
                 if !batch.isFull { return }
@@ -154,7 +162,7 @@ struct RealtimeController {
                 // Agents do not need their own keystrokes echoed back.
                 guard typing.actor != .agent(agent.id), try await currentScope().allows(typing.inboxID) else { return }
             }
-            try await outbound.write(.text(try RealtimeFrame(signal, after: cursor).text()))
+            try await send(try RealtimeFrame(signal, after: cursor).text())
         }
     }
 
