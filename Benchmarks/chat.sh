@@ -20,6 +20,8 @@
 #      WARMUP_RATE (first message of every chat, per second; default min(first RATE, 1000))
 #      WORKERS (2 load-generator processes for the visitors; the agent socket has its own process)
 #      RETRIES (1: a step during which other processes used > 30 % of a core is run again, this many times)
+#      EXTRA_AGENTS (0: more agent realtime sockets, like admins each receiving every event; a passive process
+#              counts their bytes; measures what fanning each event out to more agents costs the server)
 #      CLIENT (native: the visitor sockets in a compiled epoll engine, Benchmarks/chat_engine.c, compiled here
 #              with gcc, one engine process per worker; the Python workers keep sessions, agent replies (HTTP)
 #              and reporting. It needs about a third to half the CPU per message of the Python client (the rest
@@ -51,7 +53,7 @@ ADMIN_PASSWORD=benchpass1
 
 log() { printf '== %s\n' "$*" >&2; }
 fail() { printf 'chat.sh: %s\n' "$*" >&2; exit 1; }
-case "$CHATS$DURATION$REPLY_RATE$WORKERS${RETRIES:-}" in *[!0-9.]*) fail "CHATS, DURATION, REPLY_RATE, WORKERS, RETRIES must be numbers" ;; esac
+case "$CHATS$DURATION$REPLY_RATE$WORKERS${RETRIES:-}${EXTRA_AGENTS:-}" in *[!0-9.]*) fail "CHATS, DURATION, REPLY_RATE, WORKERS, RETRIES, EXTRA_AGENTS must be numbers" ;; esac
 case "$RATE" in *[!0-9.\ ,]*|"") fail "RATE must be a number or a list of numbers" ;; esac
 
 # --- tools ---------------------------------------------------------------------------------------
@@ -167,6 +169,7 @@ REPLY_ARGS=()
 [ -z "$REPLY_RATE" ] || REPLY_ARGS=(--reply-rate "$REPLY_RATE")
 [ -z "${WARMUP_RATE:-}" ] || REPLY_ARGS+=(--warmup-rate "$WARMUP_RATE")
 REPLY_ARGS+=(--retries "${RETRIES:-1}")
+[ -z "${EXTRA_AGENTS:-}" ] || REPLY_ARGS+=(--extra-agents "$EXTRA_AGENTS")
 log "load: $CHATS chats, $RATE visitor msg/s, ${REPLY_RATE:-RATE/10} replies/s, ${DURATION}s per step, $WORKERS worker(s) (bounded to ${LIMIT}s)"
 timeout "$LIMIT" python3 Benchmarks/chat_load.py run --base "$BASE" --server-pid "$SERVER" \
   --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" --out "$DATA/load" --chats "$CHATS" --rate "$RATE" \

@@ -1075,6 +1075,58 @@ class NativeWorker(Worker):
             log("worker %d: closing the visitor sockets: %s" % (self.index, e))
 
 
+def passive_agents_entry(base, token, count, conn):
+    """--extra-agents: `count` more agent realtime sockets that receive every event and discard it.
+
+    They measure what delivering each event to more agents costs the server (every admin's socket gets every
+    event). Nothing is parsed: bytes are counted, and a masked pong goes out every 10 s, which is all the
+    server's keep-alive needs to hear. Runs until the parent sends anything on `conn`, then answers with
+    the bytes each socket received and how many were closed by the server before that."""
+    import base64
+    host, port = base.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+
+    async def main():
+        received = [0] * count
+        closed_early = [False] * count
+        stop = asyncio.Event()
+
+        async def one(i):
+            reader, writer = await asyncio.open_connection(host, int(port))
+            key = base64.b64encode(os.urandom(16)).decode()
+            writer.write(("GET /api/v1/realtime?token=%s HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                          % (token, host, port, key)).encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            if b" 101 " not in head.split(b"\r\n", 1)[0]:
+                raise SystemExit("extra agent socket refused: %r" % head[:200])
+            pong = bytes([0x8A, 0x80]) + os.urandom(4)  # FIN + pong, masked, empty
+
+            async def heartbeat():
+                while not stop.is_set():
+                    await asyncio.sleep(10)
+                    writer.write(pong)
+
+            beat = asyncio.ensure_future(heartbeat())
+            while not stop.is_set():
+                data = await reader.read(1 << 20)
+                if not data:
+                    closed_early[i] = not stop.is_set()
+                    break
+                received[i] += len(data)
+            beat.cancel()
+            writer.close()
+
+        tasks = [asyncio.ensure_future(one(i)) for i in range(count)]
+        await asyncio.to_thread(conn.recv)
+        stop.set()
+        await asyncio.sleep(0.2)
+        for t in tasks:
+            t.cancel()
+        conn.send({"bytes": received, "closed_early": sum(closed_early)})
+
+    asyncio.run(main())
+
+
 def worker_entry(cfg, index, conn):
     if uvloop is not None and cfg["uvloop"]:
         uvloop.install()
@@ -1177,7 +1229,7 @@ async def parent_main(args):
                           "reply_rate": args.reply_rate, "reply_fraction": args.reply_fraction, "workers": workers,
                           "compression": args.compression, "uvloop": bool(uvloop is not None and not args.no_uvloop),
                           "tag": tag, "client": args.client, "idle_settle": args.idle_settle, "warmup_rate": warmup_rate,
-                          "target_p99_ms": args.target_p99_ms},
+                          "target_p99_ms": args.target_p99_ms, "extra_agents": args.extra_agents},
                "setup": {}, "steps": []}
     setup_errors = Errors()
     t_all = time.monotonic()
@@ -1205,6 +1257,13 @@ async def parent_main(args):
 
     agent = Agent(tag)
     await agent.connect({"client": args.client, "base": base, "compression": args.compression}, token)
+    passive = None
+    if args.extra_agents:
+        here, there = multiprocessing.get_context("spawn").Pipe()
+        passive = (multiprocessing.get_context("spawn").Process(
+            target=passive_agents_entry, args=(base, token, args.extra_agents, there), daemon=True), here)
+        passive[0].start()
+        log("%d extra passive agent sockets (each gets every event)" % args.extra_agents)
 
     cfg = {"base": base, "inbox_id": inbox_id, "tag": tag, "workers": workers, "chats_per_worker": shares,
            "session_concurrency": args.session_concurrency, "open_concurrency": args.open_concurrency,
@@ -1318,6 +1377,7 @@ async def parent_main(args):
             broadcast(("run", step, t0, token, rate, reply_rate, args.duration))
             await asyncio.sleep(0.5)
             server_cpu0, busy0, own0 = proc_cpu_ticks(args.server_pid), machine_busy_ticks(), own_cpu_seconds()
+            passive0 = proc_cpu_ticks(passive[0].pid) if passive else 0
             wall0 = mono()
             log("step %d: %g visitor msg/s + %g replies/s for %d s" % (step, rate, reply_rate, args.duration))
             await asyncio.sleep(max(0.0, args.duration / 2 - 1))
@@ -1333,6 +1393,7 @@ async def parent_main(args):
                     perf.kill()
             await asyncio.sleep(max(0.0, (wall0 + args.duration * 1e9 - mono()) / 1e9))
             server_cpu1, busy1, own1 = proc_cpu_ticks(args.server_pid), machine_busy_ticks(), own_cpu_seconds()
+            passive1 = proc_cpu_ticks(passive[0].pid) if passive else 0
             wall1 = mono()
             rss_end = vm_rss_kib(args.server_pid)
             answers = await gather_from_workers("result", args.duration + args.drain + args.phase_timeout + 60)
@@ -1360,6 +1421,9 @@ async def parent_main(args):
                 client_cpu += w["cpu_run_s"]
                 parts = w.get("cpu_parts") or {"worker": w["cpu_run_s"]}  # native: the worker and its engine
                 by_process.append(" + ".join("%s %.0f%%" % (k, 100 * v / wall) for k, v in parts.items()))
+            if passive:
+                client_cpu += (passive1 - passive0) / ticks
+                by_process.append("extra agents %.0f%%" % (100 * (passive1 - passive0) / ticks / wall))
             counts = merge_counts(w["counts"] for w in worker_results)
             acked_total += counts.get("acked", 0)
             lat["v2a"] = agent.lat.get(step, array("d"))
@@ -1412,6 +1476,15 @@ async def parent_main(args):
             p.join(timeout=40)
             if p.is_alive():
                 p.kill()
+        if passive:
+            try:
+                passive[1].send("stop")
+                results["extra_agents"] = dict(await asyncio.to_thread(pipe_recv, passive[1], 10), sockets=args.extra_agents)
+            except BaseException as e:  # noqa: BLE001
+                results["extra_agents"] = {"sockets": args.extra_agents, "error": repr(e)}
+            passive[0].join(timeout=5)
+            if passive[0].is_alive():
+                passive[0].kill()
         agent.closing = True
         try:
             await asyncio.wait_for(agent.ws.close(), 3)
@@ -1530,6 +1603,13 @@ def report(args):
                "server-negotiated WebSocket extensions: %s. Open loop: send times fixed in advance, latency from each "
                "message's scheduled send time." % (p["workers"], "uvloop" if p["uvloop"] else "asyncio", client,
                                                      setup["open"].get("extensions") or "none"))
+    if p.get("extra_agents"):
+        x = r.get("extra_agents", {})
+        out.append("- Fan-out: %d extra agent sockets (admins: each gets every event; a passive process counts the bytes "
+                   "and sends a pong every 10 s), %s." % (p["extra_agents"], (
+                       "%.1f MB received by each on average, %d closed by the server early"
+                       % (sum(x["bytes"]) / len(x["bytes"]) / 1e6, x["closed_early"])) if "bytes" in x
+                       else "no counts: %s" % x.get("error", "missing")))
     out.append("")
 
     def lat_cells(s, key):
@@ -1664,6 +1744,8 @@ def main():
     r.add_argument("--retry-other-pct", type=float, default=30,
                    help="a step is disturbed when other processes used more than this %% of a core")
     r.add_argument("--no-uvloop", action="store_true")
+    r.add_argument("--extra-agents", type=int, default=0,
+                   help="more agent realtime sockets, passive, each receiving every event (fan-out cost)")
     r.add_argument("--perf-out", help="sample the server with perf record for 5 s halfway through the last step")
     s = sub.add_parser("report")
     s.add_argument("--out", required=True)
