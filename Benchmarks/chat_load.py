@@ -1088,9 +1088,17 @@ def passive_agents_entry(base, token, count, conn):
     async def main():
         received = [0] * count
         closed_early = [False] * count
+        refused = []
         stop = asyncio.Event()
 
         async def one(i):
+            try:
+                await socket(i)
+            except Exception as e:  # noqa: BLE001 — reported, not raised: the other sockets go on
+                if not stop.is_set():
+                    refused.append(repr(e)[:200])
+
+        async def socket(i):
             reader, writer = await asyncio.open_connection(host, int(port))
             key = base64.b64encode(os.urandom(16)).decode()
             writer.write(("GET /api/v1/realtime?token=%s HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\n"
@@ -1098,7 +1106,7 @@ def passive_agents_entry(base, token, count, conn):
                           % (token, host, port, key)).encode())
             head = await reader.readuntil(b"\r\n\r\n")
             if b" 101 " not in head.split(b"\r\n", 1)[0]:
-                raise SystemExit("extra agent socket refused: %r" % head[:200])
+                raise ConnectionError("upgrade refused: %r" % head[:200])
             pong = bytes([0x8A, 0x80]) + os.urandom(4)  # FIN + pong, masked, empty
 
             async def heartbeat():
@@ -1122,7 +1130,7 @@ def passive_agents_entry(base, token, count, conn):
         await asyncio.sleep(0.2)
         for t in tasks:
             t.cancel()
-        conn.send({"bytes": received, "closed_early": sum(closed_early)})
+        conn.send({"bytes": received, "closed_early": sum(closed_early), "failed": refused})
 
     asyncio.run(main())
 
@@ -1607,8 +1615,9 @@ def report(args):
         x = r.get("extra_agents", {})
         out.append("- Fan-out: %d extra agent sockets (admins: each gets every event; a passive process counts the bytes "
                    "and sends a pong every 10 s), %s." % (p["extra_agents"], (
-                       "%.1f MB received by each on average, %d closed by the server early"
-                       % (sum(x["bytes"]) / len(x["bytes"]) / 1e6, x["closed_early"])) if "bytes" in x
+                       "%.1f MB received by each on average, %d closed by the server early, %d failed%s"
+                       % (sum(x["bytes"]) / len(x["bytes"]) / 1e6, x["closed_early"], len(x.get("failed", [])),
+                          (": " + x["failed"][0]) if x.get("failed") else "")) if "bytes" in x
                        else "no counts: %s" % x.get("error", "missing")))
     out.append("")
 

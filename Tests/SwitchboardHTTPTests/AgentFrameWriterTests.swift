@@ -67,7 +67,11 @@ struct AgentFrameWriterTests {
             returned.withLock { $0 = true }
         }
         // The frame reached the pipeline, and the writer still waits.
-        while try await Self.onLoop(channel, { recorder.held.isEmpty }) { await Task.yield() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await Self.onLoop(channel, { recorder.held.isEmpty }) {
+            try #require(ContinuousClock.now < deadline, "the frame never reached the pipeline")
+            try await Task.sleep(for: .milliseconds(1))
+        }
         try await Task.sleep(for: .milliseconds(50))
         #expect(returned.withLock { $0 } == false)
         try await Self.onLoop(channel) { recorder.held.forEach { $0.succeed() } }
