@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
 
 /// A client on a plain socket that asks for a WebSocket upgrade and then never answers anything,
 /// like a phone that went into a tunnel, or only answers pings; reads with blocking calls on a thread
@@ -11,12 +12,10 @@ final class RawPeer: @unchecked Sendable {
 
     init(port: Int, path: String) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        // NIO builds the address: `sockaddr_in`'s fields are declared twice (Glibc and NIO's C shim), and
+        // which declaration a file sees depends on what else its compiler batch imported.
+        let connected = try SocketAddress(ipAddress: "127.0.0.1", port: port).withSockAddr { address, size in
+            connect(fd, address, socklen_t(size))
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
