@@ -7,10 +7,8 @@ import Testing
 @Suite("Event frame cache")
 struct EventFrameCacheTests {
     static func event(_ sequence: Int64, content: String) -> DomainEvent {
-        let message = HandWrittenFrameTests.message(content, date: Date(timeIntervalSince1970: 1_000), agent: false)
-        return DomainEvent(sequence: sequence, workspaceID: Workspace.defaultID, kind: .messageCreated,
-                           inboxID: InboxID("i-1"), conversationID: message.conversationID, contactID: ContactID("c-1"),
-                           subjectID: message.id.rawValue, occurredAt: Date(), payload: .message(message))
+        HandWrittenFrameTests.event(HandWrittenFrameTests.message(content, date: Date(timeIntervalSince1970: 1_000), agent: false),
+                                    sequence: sequence)
     }
 
     @Test func eachEventGetsItsOwnFrameEvenWhenTwoShareASlot() throws {

@@ -21,6 +21,13 @@ struct HandWrittenFrameTests {
                 externalID: nil, createdAt: date)
     }
 
+    /// A `message.created` event carrying `message`.
+    static func event(_ message: Message, sequence: Int64) -> DomainEvent {
+        DomainEvent(sequence: sequence, workspaceID: Workspace.defaultID, kind: .messageCreated,
+                    inboxID: InboxID("i-1"), conversationID: message.conversationID, contactID: ContactID("c-1"),
+                    subjectID: message.id.rawValue, occurredAt: Date(), payload: .message(message))
+    }
+
     static let attachment = SwitchboardCore.Attachment(id: AttachmentID("f-1"), digest: "abc",
                                                        contentType: "application/pdf", size: 12_345, filename: "re\"port \\ ü.pdf")
 
@@ -52,10 +59,7 @@ struct HandWrittenFrameTests {
         for (index, text) in Self.awkwardTexts.enumerated() {
             let message = Self.message(text, date: Self.dates[index % Self.dates.count], agent: index.isMultiple(of: 2),
                                        attachments: index.isMultiple(of: 3) ? [Self.attachment, Self.attachment] : [])
-            let event = DomainEvent(sequence: Int64(index + 1), workspaceID: Workspace.defaultID, kind: .messageCreated,
-                                    inboxID: InboxID("i-1"), conversationID: message.conversationID, contactID: ContactID("c-1"),
-                                    subjectID: message.id.rawValue, occurredAt: Date(), payload: .message(message))
-            let frame = RealtimeFrame(event)
+            let frame = RealtimeFrame(Self.event(message, sequence: Int64(index + 1)))
             try Self.expectSameJSON(try frame.text(), try RealtimeFrame.encoder.encode(frame))
         }
     }

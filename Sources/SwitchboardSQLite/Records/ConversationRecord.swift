@@ -102,14 +102,16 @@ struct ConversationRecord: SnakeCaseRecord {
     /// with a column named in the SET list, changed or not, so naming the contact and the assignee here
     /// would cost a page of `conversations_by_contact` and `conversations_by_assignee` per message.
     func updateActivity(_ db: Database) throws {
-        try db.cachedStatement(sql: """
-            UPDATE conversations SET status = ?, snoozed_until = ?, unread_count = ?, last_message_content = ?,
-                last_message_at = ?, last_message_direction = ?, last_activity_at = ?, first_response_at = ?,
-                waiting_since = ?
-            WHERE id = ?
-            """).execute(arguments: [status, snoozedUntil, unreadCount, lastMessageContent, lastMessageAt,
-                                     lastMessageDirection, lastActivityAt, firstResponseAt, waitingSince, id])
+        try db.cachedStatement(sql: Self.updateActivitySQL).execute(arguments: [
+            status, snoozedUntil, unreadCount, lastMessageContent, lastMessageAt, lastMessageDirection, lastActivityAt,
+            firstResponseAt, waitingSince, id])
     }
+
+    /// The columns ``updateActivity(_:)`` writes, in the order of its arguments.
+    static let activityColumns = ["status", "snoozed_until", "unread_count", "last_message_content", "last_message_at",
+                                  "last_message_direction", "last_activity_at", "first_response_at", "waiting_since"]
+    private static let updateActivitySQL =
+        "UPDATE conversations SET " + activityColumns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE id = ?"
 
     /// Writes every mutable column through a cached statement.
     func updateRow(_ db: Database) throws {
