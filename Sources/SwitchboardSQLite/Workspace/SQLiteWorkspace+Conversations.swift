@@ -136,8 +136,8 @@ extension SQLiteWorkspace {
     }
 
     static func loadConversation(_ id: ConversationID, workspace: WorkspaceID, in db: Database) throws -> Conversation {
-        guard let record = try ConversationRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM conversations WHERE workspace_id = ? AND id = ?"),
+        guard let record = try ConversationRecord.fetchFirst(
+            db.cachedStatement(sql: "SELECT \(ConversationRecord.selection) FROM conversations WHERE workspace_id = ? AND id = ?"),
             arguments: [workspace.rawValue, id.rawValue])
         else { throw StorageError.notFound("conversation") }
         return try record.conversation()

@@ -84,11 +84,12 @@ struct IngestTransaction {
 
     /// The contact this sender is: known by the channel id, else by email, else by phone, else new.
     private mutating func findOrCreateContact(_ draft: ContactDraft, channel: ChannelKind, now: Int64) throws -> ContactName {
-        let known = try Row.fetchOne(db.cachedStatement(sql: """
+        let known = try PositionedRow.first(db.cachedStatement(sql: """
             SELECT ci.contact_id, c.name FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
             WHERE ci.workspace_id = ? AND ci.channel = ? AND ci.external_id = ?
-            """), arguments: [workspace.rawValue, channel.rawValue, draft.externalID])
-            .map { ContactName(id: ContactID($0["contact_id"]), name: $0["name"]) }
+            """), arguments: [workspace.rawValue, channel.rawValue, draft.externalID]) { id, row in
+            ContactName(id: ContactID(id), name: try row.required(1))
+        }
         let contact: ContactName
         if let known {
             contact = known
@@ -120,14 +121,19 @@ struct IngestTransaction {
         return contact
     }
 
-    /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`).
+    /// The contact's conversation in this inbox that is not resolved, or a new one (`isNew`); the latest
+    /// active one if there are several.
     /// The index is named: it no longer holds the activity order (see migration v7), and without it the
-    /// planner would walk the whole workspace in activity order to skip the ORDER BY's sort.
+    /// planner would walk the whole workspace in activity order to avoid sorting. The latest is taken
+    /// with `max()` rather than ORDER BY … LIMIT 1, which set up a sorter for every message: with one
+    /// max() aggregate, SQLite takes the other columns from the row that has the maximum, and HAVING
+    /// turns "no such row" into no row instead of a row of NULLs.
     private func activeConversation(of contact: ContactID, in inbox: (id: InboxID, channel: ChannelKind), now: Int64) throws -> (Conversation, isNew: Bool) {
-        if let active = try ConversationRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM conversations INDEXED BY conversations_by_contact
+        if let active = try ConversationRecord.fetchFirst(db.cachedStatement(sql: """
+            SELECT \(ConversationRecord.selection), max(last_activity_at)
+            FROM conversations INDEXED BY conversations_by_contact
             WHERE workspace_id = ? AND contact_id = ? AND inbox_id = ? AND status != 'resolved'
-            ORDER BY last_activity_at DESC LIMIT 1
+            HAVING count(*) > 0
             """), arguments: [workspace.rawValue, contact.rawValue, inbox.id.rawValue]) {
             return (try active.conversation(), false)
         }
