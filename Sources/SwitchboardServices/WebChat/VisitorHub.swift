@@ -19,16 +19,11 @@ public final class VisitorHub: Service, Sendable {
         let inbox: InboxID
     }
 
-    private struct Entry {
-        let connection: Connection
-        var lastActive: ContinuousClock.Instant
-    }
-
     private let events: any EventBus
     private let signals: any SignalBus
     /// A socket whose visitor sent nothing for this long is closed (the widget reconnects when needed).
     private let idleTimeout: Duration
-    private let sockets = Mutex<[Key: [Connection.Identifier: Entry]]>([:])
+    private let sockets = Mutex<[Key: [Connection.Identifier: Connection]]>([:])
 
     public init(events: any EventBus, signals: any SignalBus, idleTimeout: Duration = .seconds(3600)) {
         self.events = events
@@ -41,7 +36,7 @@ public final class VisitorHub: Service, Sendable {
     public func connect(_ session: VisitorSession, sink: any VisitorSink) -> Connection {
         let key = Key(workspace: session.workspaceID, contact: session.contactID, inbox: session.inboxID)
         let connection = Connection(hub: self, key: key, sink: sink)
-        sockets.withLock { $0[key, default: [:]][connection.id] = Entry(connection: connection, lastActive: .now) }
+        sockets.withLock { $0[key, default: [:]][connection.id] = connection }
         return connection
     }
 
@@ -54,16 +49,11 @@ public final class VisitorHub: Service, Sendable {
         }
     }
 
-    func touch(_ connection: Connection) {
-        let now = ContinuousClock.now
-        sockets.withLock { $0[connection.key]?[connection.id]?.lastActive = now }
-    }
-
     /// Closes the sockets idle for longer than the timeout; returns how many.
     @discardableResult
     public func closeIdle(now: ContinuousClock.Instant = .now) -> Int {
         let idle = sockets.withLock { sockets in
-            sockets.values.flatMap(\.values).filter { now - $0.lastActive > idleTimeout }.map(\.connection)
+            sockets.values.flatMap(\.values).filter { $0.idle(at: now, longerThan: idleTimeout) }
         }
         for connection in idle {
             connection.send(.refused(code: "idle", message: "Closed after a long silence; reconnect to go on.", clientID: nil))
@@ -116,7 +106,7 @@ public final class VisitorHub: Service, Sendable {
         case .presence(let presence):
             // Rare (an agent's socket opens or closes), so telling every visitor is affordable.
             let targets = sockets.withLock { sockets in
-                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values).map(\.connection)
+                sockets.filter { $0.key.workspace == presence.workspaceID }.values.flatMap(\.values)
             }
             for connection in targets { connection.send(.presence(agentsOnline: presence.anyAgentOnline)) }
         }
@@ -129,6 +119,6 @@ public final class VisitorHub: Service, Sendable {
 
     /// The open sockets of one visitor in one inbox (one per tab).
     private func connections(for key: Key) -> [Connection] {
-        sockets.withLock { $0[key].map { $0.values.map(\.connection) } ?? [] }
+        sockets.withLock { $0[key].map { Array($0.values) } ?? [] }
     }
 }
