@@ -85,4 +85,21 @@ struct PositionedRowTests {
         #expect(![first.id, second.id].contains(fifth.id))
         #expect(fifth.number == 3)
     }
+
+    @Test func aConversationByIdReadsAsTheListReadsIt() async throws {
+        let storage = try SQLiteStorage.inMemory()
+        let store = storage.workspace(Workspace.defaultID)
+        let inbox = try await store.apiInbox()
+        let received = try await store.receive("m1", from: "cust-9", in: inbox, name: "Ada Lovelace")
+        try await storage.write { db in
+            try db.execute(sql: "UPDATE conversations SET labels = '[\"vip\"]', priority = 'urgent', snoozed_until = 5 WHERE id = ?",
+                           arguments: [received.conversation.id.rawValue])
+        }
+        let byID = try #require(try await store.conversation(received.conversation.id))
+        let listed = try await store.conversations(matching: ConversationQuery(), page: PageRequest(limit: 10)).items
+        #expect(listed == [byID])
+        #expect(byID.contact == ContactName(id: received.contact.id, name: "Ada Lovelace"))
+        #expect(byID.conversation.labels == ["vip"] && byID.conversation.priority == .urgent)
+        #expect(try await store.conversation(.generate()) == nil)
+    }
 }

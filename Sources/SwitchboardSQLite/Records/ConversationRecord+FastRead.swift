@@ -2,19 +2,28 @@ import GRDB
 
 /// Reading one conversation on the write path by column position (see ``PositionedRow``).
 extension ConversationRecord {
-    /// The columns ``fetchFirst(_:arguments:)`` reads, in order; a statement it runs selects these first.
-    static let selection = """
-        id, workspace_id, number, inbox_id, channel, contact_id, status, priority, assignee_id, team_id, labels,
-        snoozed_until, unread_count, last_message_content, last_message_at, last_message_direction, created_at,
-        last_activity_at, first_response_at, waiting_since, resolved_at
-        """
+    /// The columns ``init(id:row:)`` reads, in order; a statement selects these first.
+    static let columns = [
+        "id", "workspace_id", "number", "inbox_id", "channel", "contact_id", "status", "priority", "assignee_id",
+        "team_id", "labels", "snoozed_until", "unread_count", "last_message_content", "last_message_at",
+        "last_message_direction", "created_at", "last_activity_at", "first_response_at", "waiting_since", "resolved_at",
+    ]
+    /// ``columns`` as a select list.
+    static let selection = columns.joined(separator: ", ")
+
+    /// ``columns`` as a select list of the table named `alias` (for joins).
+    static func selection(of alias: String) -> String {
+        columns.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
 
     /// The first row of `statement` (which selects ``selection`` first), or nil when it has none.
     static func fetchFirst(_ statement: Statement, arguments: StatementArguments) throws -> ConversationRecord? {
         try PositionedRow.first(statement, arguments: arguments) { id, row in try ConversationRecord(id: id, row: row) }
     }
 
-    private init(id: String, row c: PositionedRow) throws {
+    /// Reads ``columns`` from a row positioned by ``PositionedRow/first(_:arguments:read:)``, whose first
+    /// column (the id) it was handed; further columns are the caller's, from `columns.count` on.
+    init(id: String, row c: PositionedRow) throws {
         self.id = id
         workspaceId = try c.required(1)
         number = try c.required(2)

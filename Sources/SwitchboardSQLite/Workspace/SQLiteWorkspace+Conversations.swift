@@ -4,13 +4,22 @@ import SwitchboardCore
 import SwitchboardStore
 
 extension SQLiteWorkspace {
+    /// Read by column position (``PositionedRow``): every agent reply reads its conversation first.
     func conversation(_ id: ConversationID) async throws -> ConversationSummary? {
-        let ws = self.ws
+        let workspace = workspaceID
         return try await storage.read { db in
-            try Row.fetchOne(db, SQLRequest<Row>(literal: Self.summarySelect + " WHERE c.workspace_id = \(ws) AND c.id = \(id.rawValue)", cached: true))
-                .map(Self.summary)
+            try PositionedRow.first(db.cachedStatement(sql: Self.summaryByIDSQL), arguments: [workspace.rawValue, id.rawValue]) { id, row in
+                let conversation = try ConversationRecord(id: id, row: row).conversation()
+                let name: String = try row.required(CInt(ConversationRecord.columns.count))
+                return ConversationSummary(conversation: conversation, contact: ContactName(id: conversation.contactID, name: name))
+            }
         }
     }
+
+    private static let summaryByIDSQL = """
+        SELECT \(ConversationRecord.selection(of: "c")), ct.name FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+        WHERE c.workspace_id = ? AND c.id = ?
+        """
 
     func conversations(matching query: ConversationQuery, page: PageRequest) async throws -> Page<ConversationSummary> {
         let cursor = try page.decodedCursor()
