@@ -136,4 +136,25 @@ struct VisitorHubTests {
         #expect(code == "idle")
         busy.finish()
     }
+
+    @Test func aTouchKeepsOnlyItsOwnSocketOpen() async throws {
+        let hub = VisitorHub(events: LocalEventBus(), signals: LocalSignalBus(), idleTimeout: .seconds(1))
+        let (quiet, quietSink) = Self.connect(hub, "quiet")
+        let (busy, _) = Self.connect(hub, "busy")
+        try await Task.sleep(for: .milliseconds(600))
+        busy.touch()
+        // Half a second on: the quiet socket has been silent for over a second, the busy one for about half.
+        #expect(hub.closeIdle(now: .now + .milliseconds(500)) == 1)
+        await quietSink.wait { $0.isClosed }
+        #expect(hub.connectionCount == 1)
+        _ = quiet
+        busy.finish()
+    }
+
+    @Test func aTimeoutTooLongForNanosecondsMeansNeverIdle() {
+        let hub = VisitorHub(events: LocalEventBus(), signals: LocalSignalBus(), idleTimeout: .seconds(Int64.max))
+        let (socket, _) = Self.connect(hub, "patient")
+        #expect(hub.closeIdle(now: .now + .seconds(86_400 * 365)) == 0)
+        socket.finish()
+    }
 }

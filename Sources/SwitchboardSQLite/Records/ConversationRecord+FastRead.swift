@@ -1,6 +1,6 @@
 import GRDB
 
-/// Reading one conversation on the write path by column position (see ``PositionedRow``).
+/// Reading one conversation by column position (see ``PositionedRow``): ingest, replies, the read by id.
 extension ConversationRecord {
     /// The columns ``init(id:row:)`` reads, in order; a statement selects these first.
     static let columns = [

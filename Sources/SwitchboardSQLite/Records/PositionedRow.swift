@@ -1,6 +1,7 @@
 import GRDB
 
-/// The first row of a statement, read by column position without GRDB's `Row`: for the write path.
+/// The first row of a statement, read by column position without GRDB's `Row`: for the reads every message
+/// (in the writer) and every agent reply make.
 ///
 /// Every fetch through a `Row` builds a dictionary of the statement's column names, lowercased, so that
 /// `row["status"]` can find its column. For the 21 columns of a conversation that was ~3.4 % of the

@@ -123,9 +123,13 @@ extension VisitorHub {
 
         private static func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 { nanoseconds(instant - origin) }
 
+        /// Saturating: a timeout beyond Int64's 292 years of nanoseconds means "never".
         private static func nanoseconds(_ duration: Duration) -> Int64 {
             let (seconds, attoseconds) = duration.components
-            return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            let (scaled, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+            let (total, overflowedAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+            if overflowed || overflowedAgain { return seconds < 0 ? .min : .max }
+            return total
         }
     }
 }
