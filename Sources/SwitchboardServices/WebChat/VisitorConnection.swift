@@ -23,7 +23,7 @@ extension VisitorHub {
         /// of the visitor still get it). Bounded: an entry whose event never arrives ages out.
         private let ownMessages = Mutex<[String]>([])
         static let ownMessagesKept = 16
-        /// When the visitor last sent something, in nanoseconds since `origin`. Kept here rather than in the
+        /// When the visitor last sent something, in milliseconds since `origin`. Kept here rather than in the
         /// hub's table: every visitor frame touches it, and the table's lock and its look-up by contact
         /// (hashing three ids) were ~1.4 % of the server's time at 3,000 msg/s.
         private let lastActive: Atomic<Int64>
@@ -37,7 +37,7 @@ extension VisitorHub {
 
         init(hub: VisitorHub, key: Key, sink: any VisitorSink) {
             let id = Identifier()
-            lastActive = Atomic(Self.nanoseconds(.now))
+            lastActive = Atomic(Self.milliseconds(.now))
             self.hub = hub
             self.key = key
             self.id = id
@@ -114,22 +114,14 @@ extension VisitorHub {
         }
 
         /// The visitor sent something: the socket is not idle.
-        public func touch() { lastActive.store(Self.nanoseconds(.now), ordering: .relaxed) }
+        public func touch() { lastActive.store(Self.milliseconds(.now), ordering: .relaxed) }
 
         /// Whether the visitor has sent nothing for longer than `timeout` at `now`.
         func idle(at now: ContinuousClock.Instant, longerThan timeout: Duration) -> Bool {
-            Self.nanoseconds(now) - lastActive.load(ordering: .relaxed) > Self.nanoseconds(timeout)
+            // `inMilliseconds` saturates, so a timeout too long to count means "never idle".
+            Self.milliseconds(now) - lastActive.load(ordering: .relaxed) > timeout.inMilliseconds
         }
 
-        private static func nanoseconds(_ instant: ContinuousClock.Instant) -> Int64 { nanoseconds(instant - origin) }
-
-        /// Saturating: a timeout beyond Int64's 292 years of nanoseconds means "never".
-        private static func nanoseconds(_ duration: Duration) -> Int64 {
-            let (seconds, attoseconds) = duration.components
-            let (scaled, overflowed) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            let (total, overflowedAgain) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-            if overflowed || overflowedAgain { return seconds < 0 ? .min : .max }
-            return total
-        }
+        private static func milliseconds(_ instant: ContinuousClock.Instant) -> Int64 { (instant - origin).inMilliseconds }
     }
 }
