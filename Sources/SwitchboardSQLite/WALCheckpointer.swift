@@ -9,13 +9,19 @@ import GRDB
 /// connection, so the writer only appends to the log, and starts it over once a checkpoint has copied
 /// all of it. The writer keeps its automatic checkpoint, at a higher threshold
 /// (``writerThreshold``), as a backstop for a checkpointer that falls behind.
+///
+/// Every checkpoint ends with a sync of the database file, and the writer's sync of the log waits
+/// behind it at the disk: the longer the interval, the more pages that sync carries and the longer a
+/// commit can stall. 50 ms kept the chat benchmark's p99 lower than 100 ms did in every one of 5
+/// alternating pairs at 3,500 msg/s (15–28 ms against 18–73 ms); 25 ms, 400 ms and 1 s were worse
+/// (BENCHMARKS.md, 2026-12-07).
 final class WALCheckpointer: Sendable {
     /// Pages of log at which the writer checkpoints by itself (SQLite's default is 1,000).
     static let writerThreshold = 10_000
 
     private let task: Task<Void, Never>
 
-    init(path: String, configuration: Configuration, interval: Duration = .milliseconds(100)) throws {
+    init(path: String, configuration: Configuration, interval: Duration = .milliseconds(50)) throws {
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         task = Task.detached(priority: .utility) {
             while !Task.isCancelled {
