@@ -10,11 +10,11 @@ import GRDB
 /// all of it. The writer keeps its automatic checkpoint, at a higher threshold
 /// (``writerThreshold``), as a backstop for a checkpointer that falls behind.
 ///
-/// Every checkpoint ends with a sync of the database file, and the writer's sync of the log waits
-/// behind it at the disk: the longer the interval, the more pages that sync carries and the longer a
-/// commit can stall. 50 ms kept the chat benchmark's p99 lower than 100 ms did in every one of 5
-/// alternating pairs at 3,500 msg/s (15–28 ms against 18–73 ms); 25 ms, 400 ms and 1 s were worse
-/// (BENCHMARKS.md, 2026-12-07).
+/// Every checkpoint ends with a sync of the database file (p50 7.6 ms under load), and a sync of the
+/// log issued meanwhile can wait behind it at the disk: the longer the interval, the more pages that
+/// sync carries. 50 ms kept the chat benchmark's p99 lower than 100 ms did in every one of 5
+/// alternating pairs at 3,500 msg/s (15–28 ms against 18–73 ms); 25 ms was no better, 400 ms and 1 s
+/// were worse (BENCHMARKS.md, 2026-12-07).
 final class WALCheckpointer: Sendable {
     /// Pages of log at which the writer checkpoints by itself (SQLite's default is 1,000).
     static let writerThreshold = 10_000
