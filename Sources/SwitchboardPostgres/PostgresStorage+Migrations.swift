@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import SwitchboardStore
 
 extension PostgresStorage {
     /// The versioned schema, applied in one transaction under an advisory lock: nodes that start

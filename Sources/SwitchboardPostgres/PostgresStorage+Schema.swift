@@ -1,5 +1,6 @@
 import PostgresNIO
 import SwitchboardCore
+import SwitchboardStore
 
 extension PostgresStorage.Migrations {
     /// The schema of SQLite's v1–v3 in one step. Every table carries `workspace_id` and every unique

@@ -1,5 +1,6 @@
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 extension SQLiteStorage {
     /// The versioned schema. Every table carries `workspace_id` and every unique key starts with it,

@@ -1,5 +1,6 @@
 import PostgresNIO
 import SwitchboardCore
+import SwitchboardStore
 
 /// An event a write is about to append to the log.
 struct PendingEvent {

@@ -1,5 +1,6 @@
 import PostgresNIO
 import SwitchboardCore
+import SwitchboardStore
 
 /// Reading rows of `inboxes`.
 enum InboxRow {

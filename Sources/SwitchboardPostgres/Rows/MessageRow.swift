@@ -1,5 +1,6 @@
 import PostgresNIO
 import SwitchboardCore
+import SwitchboardStore
 
 /// Reading and writing rows of `messages`. A message's attachments are kept on its row as JSON, so
 /// pages read one table.

@@ -1,5 +1,6 @@
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 /// A row of `contacts`. Emails and phones live in `contact_handles`, channel ids in
 /// `contact_identities`; `search_text` is what the contacts full-text index sees.

@@ -1,5 +1,6 @@
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 /// A row of `conversations`. The last message is kept on the row so the inbox list reads one table.
 struct ConversationRecord: SnakeCaseRecord {

@@ -1,5 +1,6 @@
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 /// A row of `messages`.
 struct MessageRecord: SnakeCaseRecord {
