@@ -49,9 +49,12 @@ struct SQLiteDirectory: DirectoryStore {
     }
 
     func hasAdmin() async throws -> Bool {
-        try await storage.read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')")) ?? false
-        }
+        try await storage.read(Self.anyAdmin)
+    }
+
+    /// Whether any workspace has an admin: setup may run only while none has.
+    private static func anyAdmin(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')")) ?? false
     }
 
     func createFirstAdmin(_ new: NewAgent, in workspace: WorkspaceID, tokenDigest: String) async throws -> Agent {
@@ -63,8 +66,7 @@ struct SQLiteDirectory: DirectoryStore {
         do {
             // Writes run one at a time, so no other setup can insert an admin between the check and ours.
             try await storage.write { db in
-                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'admin')")) == false
-                else { throw StorageError.alreadySetUp }
+                guard try !Self.anyAdmin(db) else { throw StorageError.alreadySetUp }
                 try record.insert(db)
                 try db.cachedStatement(sql: "INSERT INTO agent_tokens (digest, workspace_id, agent_id, created_at) VALUES (?, ?, ?, ?)").execute(
                     arguments: [tokenDigest, workspace.rawValue, record.id, now])
