@@ -22,6 +22,8 @@
 #      RETRIES (1: a step during which other processes used > 30 % of a core is run again, this many times)
 #      EXTRA_AGENTS (0: more agent realtime sockets, like admins each receiving every event; a passive process
 #              counts their bytes; measures what fanning each event out to more agents costs the server)
+#      HTTP_CONNECTIONS (128 per visitor worker, for the agent replies: at 500 replies/s and a server answering
+#              in 300 ms, 32 had replies queueing in the client for seconds)
 #      CLIENT (native: the visitor sockets in a compiled epoll engine, Benchmarks/chat_engine.c, compiled here
 #              with gcc, one engine process per worker; the Python workers keep sessions, agent replies (HTTP)
 #              and reporting. It needs about a third to half the CPU per message of the Python client (the rest
@@ -170,6 +172,7 @@ REPLY_ARGS=()
 [ -z "${WARMUP_RATE:-}" ] || REPLY_ARGS+=(--warmup-rate "$WARMUP_RATE")
 REPLY_ARGS+=(--retries "${RETRIES:-1}")
 [ -z "${EXTRA_AGENTS:-}" ] || REPLY_ARGS+=(--extra-agents "$EXTRA_AGENTS")
+[ -z "${HTTP_CONNECTIONS:-}" ] || REPLY_ARGS+=(--http-connections "$HTTP_CONNECTIONS")
 log "load: $CHATS chats, $RATE visitor msg/s, ${REPLY_RATE:-RATE/10} replies/s, ${DURATION}s per step, $WORKERS worker(s) (bounded to ${LIMIT}s)"
 timeout "$LIMIT" python3 Benchmarks/chat_load.py run --base "$BASE" --server-pid "$SERVER" \
   --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" --out "$DATA/load" --chats "$CHATS" --rate "$RATE" \

@@ -1742,7 +1742,8 @@ def main():
                    help="--client websockets only: offer permessage-deflate like a browser (browser) or not")
     r.add_argument("--session-concurrency", type=int, default=16)
     r.add_argument("--open-concurrency", type=int, default=64)
-    r.add_argument("--http-connections", type=int, default=32)
+    r.add_argument("--http-connections", type=int, default=128,
+                   help="per visitor worker, for the agent replies (enough that they do not queue in the client)")
     r.add_argument("--reply-max-outstanding", type=int, default=2000)
     r.add_argument("--phase-timeout", type=float, default=120)
     r.add_argument("--drain", type=float, default=10)
