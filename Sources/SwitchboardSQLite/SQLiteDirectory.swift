@@ -16,12 +16,14 @@ struct SQLiteDirectory: DirectoryStore {
 
     func agent(tokenDigest digest: String) async throws -> Agent? {
         try await storage.read { db in
-            try AgentRecord.fetchOne(db.cachedStatement(sql: """
-                SELECT agents.* FROM agent_tokens JOIN agents ON agents.id = agent_tokens.agent_id
-                WHERE agent_tokens.digest = ?
-                """), arguments: [digest])?.agent
+            try PositionedRow.first(db.cachedStatement(sql: Self.agentByTokenSQL), arguments: [digest], read: AgentRecord.agent(id:row:))
         }
     }
+
+    private static let agentByTokenSQL = """
+        SELECT \(AgentRecord.agentColumns.map { "a.\($0)" }.joined(separator: ", "))
+        FROM agent_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.digest = ?
+        """
 
     func inboundInbox(_ id: InboxID) async throws -> (inbox: Inbox, tokenDigest: String?)? {
         try await storage.read { db -> (inbox: Inbox, tokenDigest: String?)? in

@@ -44,6 +44,25 @@ struct PositionedRowTests {
         }
     }
 
+    /// Every role, and a role this version does not know (read as a plain agent by both).
+    @Test(arguments: ["admin", "agent", "supervisor-from-the-future"])
+    func anAgentReadsAsTheRecordDecoderReadsIt(role: String) throws {
+        let db = try DatabaseQueue()
+        let record = AgentRecord(id: "a1", workspaceId: "w1", email: "Ada@Example.com", emailKey: "ada@example.com",
+                                 name: "Ada", role: role, passwordHash: "secret hash", createdAt: 1_234_567)
+        try db.write { db in
+            try db.execute(sql: "CREATE TABLE agents (id, workspace_id, email, email_key, name, role, password_hash, created_at)")
+            try record.insert(db)
+        }
+        try db.read { db in
+            let statement = try db.makeStatement(sql: "SELECT \(AgentRecord.agentColumns.joined(separator: ", ")) FROM agents WHERE id = ?")
+            let read = try #require(try PositionedRow.first(statement, arguments: ["a1"], read: AgentRecord.agent(id:row:)))
+            #expect(read == record.agent)
+            #expect(read.role == (role == "admin" ? .admin : .agent))
+            #expect(try PositionedRow.first(statement, arguments: ["nobody"], read: AgentRecord.agent(id:row:)) == nil)
+        }
+    }
+
     @Test func aNullInARequiredColumnIsAnErrorNotAValue() throws {
         let db = try DatabaseQueue()
         let columns = ConversationRecord.selection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
