@@ -15,7 +15,7 @@ struct SQLiteDirectory: DirectoryStore {
     }
 
     func agent(tokenDigest digest: String) async throws -> Agent? {
-        try await storage.read { db in
+        try await storage.pointRead { db in
             try PositionedRow.first(db.cachedStatement(sql: Self.agentByTokenSQL), arguments: [digest], read: AgentRecord.agent(id:row:))
         }
     }
@@ -26,7 +26,7 @@ struct SQLiteDirectory: DirectoryStore {
         """
 
     func inboundInbox(_ id: InboxID) async throws -> (inbox: Inbox, tokenDigest: String?)? {
-        try await storage.read { db -> (inbox: Inbox, tokenDigest: String?)? in
+        try await storage.pointRead { db -> (inbox: Inbox, tokenDigest: String?)? in
             guard let record = try InboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM inboxes WHERE id = ?"),
                                                         arguments: [id.rawValue])
             else { return nil }
@@ -35,7 +35,7 @@ struct SQLiteDirectory: DirectoryStore {
     }
 
     func visitorSession(tokenDigest digest: String) async throws -> VisitorSession? {
-        try await storage.read { db in
+        try await storage.pointRead { db in
             // The identity, not the session, knows the contact: a merge moves identities along.
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT s.workspace_id, s.inbox_id, s.external_id, s.verified, s.created_at, i.contact_id

@@ -12,6 +12,7 @@ public final class SQLiteStorage: Storage {
     let writer: any DatabaseWriter
     let committer: GroupCommitter
     private let checkpointer: WALCheckpointer?
+    private let pointReader: PointReader?
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public convenience init(path: String) throws {
@@ -25,7 +26,8 @@ public final class SQLiteStorage: Storage {
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.syncEveryCommit(pool)
-        try self.init(writer: pool, checkpointer: WALCheckpointer(path: path, configuration: configuration))
+        try self.init(writer: pool, checkpointer: WALCheckpointer(path: path, configuration: configuration),
+                      pointReader: PointReader(path: path, configuration: configuration))
     }
 
     /// FULL makes every commit durable across power loss, not only across a crash; group commit is what
@@ -42,9 +44,10 @@ public final class SQLiteStorage: Storage {
         try SQLiteStorage(writer: DatabaseQueue())
     }
 
-    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer? = nil) throws {
+    init(writer: any DatabaseWriter, checkpointer: WALCheckpointer? = nil, pointReader: PointReader? = nil) throws {
         self.writer = writer
         self.checkpointer = checkpointer
+        self.pointReader = pointReader
         self.committer = GroupCommitter(writer: writer, beforeCommit: MessageSearchIndex.indexPending)
         try Self.migrator.migrate(writer)
     }
@@ -68,5 +71,12 @@ public final class SQLiteStorage: Storage {
 
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.read(work)
+    }
+
+    /// A look-up of one row by key: on the caller's thread when the ``PointReader`` is free, else as
+    /// ``read(_:)``.
+    func pointRead<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let pointReader, let value = try pointReader.readIfIdle(work) { return value }
+        return try await read(work)
     }
 }

@@ -7,7 +7,7 @@ extension SQLiteWorkspace {
     /// Read by column position (``PositionedRow``): every agent reply reads its conversation first.
     func conversation(_ id: ConversationID) async throws -> ConversationSummary? {
         let workspace = workspaceID
-        return try await storage.read { db in
+        return try await storage.pointRead { db in
             try PositionedRow.first(db.cachedStatement(sql: Self.summaryByIDSQL), arguments: [workspace.rawValue, id.rawValue]) { id, row in
                 let conversation = try ConversationRecord(id: id, row: row).conversation()
                 let name: String = try row.required(CInt(ConversationRecord.columns.count))
