@@ -21,7 +21,7 @@ struct SQLiteDirectory: DirectoryStore {
     }
 
     private static let agentByTokenSQL = """
-        SELECT \(AgentRecord.agentColumns.map { "a.\($0)" }.joined(separator: ", "))
+        SELECT \(PositionedRow.selectList(AgentRecord.agentColumns, of: "a"))
         FROM agent_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.digest = ?
         """
 

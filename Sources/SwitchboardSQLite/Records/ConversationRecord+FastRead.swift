@@ -9,12 +9,10 @@ extension ConversationRecord {
         "last_message_direction", "created_at", "last_activity_at", "first_response_at", "waiting_since", "resolved_at",
     ]
     /// ``columns`` as a select list.
-    static let selection = columns.joined(separator: ", ")
+    static let selection = PositionedRow.selectList(columns)
 
     /// ``columns`` as a select list of the table named `alias` (for joins).
-    static func selection(of alias: String) -> String {
-        columns.map { "\(alias).\($0)" }.joined(separator: ", ")
-    }
+    static func selection(of alias: String) -> String { PositionedRow.selectList(columns, of: alias) }
 
     /// The first row of `statement` (which selects ``selection`` first), or nil when it has none.
     static func fetchFirst(_ statement: Statement, arguments: StatementArguments) throws -> ConversationRecord? {

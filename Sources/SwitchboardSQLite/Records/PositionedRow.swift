@@ -1,7 +1,7 @@
 import GRDB
 
 /// The first row of a statement, read by column position without GRDB's `Row`: for the reads every message
-/// (in the writer) and every agent reply make.
+/// (in the writer), every agent reply and every authenticated request make.
 ///
 /// Every fetch through a `Row` builds a dictionary of the statement's column names, lowercased, so that
 /// `row["status"]` can find its column. For the 21 columns of a conversation that was ~3.4 % of the
@@ -17,6 +17,12 @@ struct PositionedRow {
         let cursor = try String.fetchCursor(statement, arguments: arguments)
         guard let first = try cursor.next() else { return nil }
         return try withExtendedLifetime(cursor) { try read(first, PositionedRow(statement: statement)) }
+    }
+
+    /// `columns` as a select list, each qualified with `alias` when given (for joins). A reader by position
+    /// names its columns once, as an array, and selects them with this, so order and list cannot drift apart.
+    static func selectList(_ columns: [String], of alias: String? = nil) -> String {
+        columns.map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
     }
 
     /// The value of a NOT NULL column.
