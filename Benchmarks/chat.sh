@@ -24,11 +24,12 @@
 #              counts their bytes; measures what fanning each event out to more agents costs the server)
 #      HTTP_CONNECTIONS (128 per visitor worker, for the agent replies: at 500 replies/s and a server answering
 #              in 300 ms, 32 had replies queueing in the client for seconds)
-#      CLIENT (native: the visitor sockets in a compiled epoll engine, Benchmarks/chat_engine.c, compiled here
-#              with gcc, one engine process per worker; the Python workers keep sessions, agent replies (HTTP)
-#              and reporting. It needs about a third to half the CPU per message of the Python client (the rest
-#              is the kernel's loopback TCP work) and adds no event-loop delay | raw: the generator's own lean
-#              Python WebSocket client | websockets: the library, as a cross-check)
+#      CLIENT (native: the visitor sockets and the agent replies' POSTs in a compiled epoll engine,
+#              Benchmarks/chat_engine.c, compiled here with gcc, one engine process per worker; the Python
+#              workers keep sessions and reporting. It needs about a third to half the CPU per message of the
+#              Python client (the rest is the kernel's loopback TCP work) and adds no event-loop delay; the
+#              replies in it cost a tenth of aiohttp's CPU | raw: the generator's own lean Python WebSocket
+#              client, replies through aiohttp | websockets: the library, as a cross-check)
 #      COMPRESSION (CLIENT=websockets only: browser = offer permessage-deflate like browsers do | none)
 #      PORT (a free one)  SERVER_ARGS (extra `serve` flags, e.g. "--widget-visitor-message-rate 20")
 #      SKIP_BUILD=1   reuse .build-release/release/switchboard if it exists

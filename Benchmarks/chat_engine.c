@@ -2,9 +2,9 @@
  *
  * Why it exists: the Python visitor workers cost ~0.25 ms of CPU per message and add milliseconds of
  * event-loop latency, on the same two cores the server needs. This engine takes over the hot path
- * (opening the visitor WebSockets, the open-loop sends, parsing the server's frames, the latency
- * bookkeeping) in a single-threaded epoll loop. The Python worker keeps everything else (sessions and
- * agent replies over HTTP, talking to the parent) and drives the engine through pipes.
+ * (opening the visitor WebSockets, the open-loop sends, parsing the server's frames, the agent replies'
+ * POSTs, the latency bookkeeping) in a single-threaded epoll loop. The Python worker keeps everything
+ * else (sessions, talking to the parent) and drives the engine through pipes.
  *
  * The semantics mirror chat_load.py's Worker (open_sockets, on_frame, fire, schedule, warmup, run): the
  * same error kinds and examples, counters, latency origins and key formats, so the parent, the report and
@@ -19,10 +19,16 @@
  *   warmup  {t0, rate, phase_timeout}
  *           -> {warm_acked, conversations, errors, warm_ack_file}   after the sends and the ack drain
  *   convs   -> {file, count}          the chats' conversation ids, one a line, in chat order
- *   run     {step, t0, rate, count, offset, deadline}
- *           -> {cpu_s, sent}          when the schedule is done; the step lasts until "result"
- *   status  -> {pending, replies_seen}                 reply keys seen since the last status or result
- *   result  -> {counts, errors, pending, replies_seen, files, acked_keys_file}
+ *   run     {step, t0, rate, count, offset, deadline
+ *            [, reply_rate, reply_count, token, reply_max_outstanding, http_connections]}
+ *           -> {cpu_s, sent}          when the schedules are done; the step lasts until "result". With
+ *                                     reply_rate the engine also POSTs the step's agent replies (with
+ *                                     the agent's token) to the chats' conversations
+ *   status  -> {pending, replies_outstanding, replies_seen, replies_201}
+ *                                     reply keys seen on a visitor socket, and [key, origin] of replies
+ *                                     answered 201, since the last status or result
+ *   result  -> {counts, errors, pending, replies_outstanding, replies_seen, replies_201, files,
+ *               acked_keys_file, reply_ids_file}
  *   ids     {path} -> {count}         writes every acknowledged message id, one a line
  *   close   -> {closed}               close frames, up to 3 s for the server's answers, then exit
  * End of stdin (the worker died) ends the engine at once; so does the parent's death (PR_SET_PDEATHSIG).
@@ -658,7 +664,7 @@ static dvec_t lat_open, lat_warm, lat_ack, lat_a2v, lat_lag;
 
 static struct {
     long sent, acked, echo_in, dup_ack, late_ack, max_write_buffer, a2v_delivered, a2v_dup, late_a2v,
-        closed_during_run, unexpected_frames;
+        closed_during_run, unexpected_frames, replies_sent, replies_201;
 } cnt;
 
 /* the open-loop schedule of the current warm-up or run */
@@ -883,6 +889,13 @@ static const char *header(const char *p, const char *e, const char *name, size_t
     return NULL;
 }
 
+/* The first line of the response head at p (cut to fit `line`) and its status code; false when it has none. */
+static bool status_line(const char *p, char line[128], int *status) {
+    size_t ll = strcspn(p, "\r");  /* stops at the head's CRLF at the latest */
+    snprintf(line, 128, "%.*s", (int)(ll < 128 ? ll : 127), p);
+    return sscanf(line, "HTTP/%*s %d", status) == 1;
+}
+
 /* Parses the upgrade response at the front of rbuf. Returns the bytes it took (0: incomplete). */
 static size_t open_handshake(conn_t *c) {
     const char *p = c->rbuf.p, *end = memmem(p, c->rbuf.len, "\r\n\r\n", 4);
@@ -893,9 +906,7 @@ static size_t open_handshake(conn_t *c) {
         return 0;
     }
     char line[128];
-    size_t ll = strcspn(p, "\r");  /* stops at the head's CRLF at the latest */
-    snprintf(line, sizeof line, "%.*s", (int)(ll < sizeof line ? ll : sizeof line - 1), p);
-    if (sscanf(line, "HTTP/%*s %d", &status) != 1) {
+    if (!status_line(p, line, &status)) {
         open_failed(c, "ws_connect_exception", "ValueError('bad status line %s')", line);
         return 0;
     }
@@ -1251,6 +1262,319 @@ static void on_socket_event(conn_t *c, uint32_t events, int64_t now) {
 }
 
 /* ------------------------------------------------------------------------------------------------ */
+/* agent replies: POST /api/v1/conversations/{id}/messages over keep-alive HTTP/1.1 connections
+ * (chat_load.py's Worker.run reply()). In the Python worker, through aiohttp, they cost ~0.6 ms of CPU per
+ * reply on the cores the server needs (a fifth of a core at 350 replies/s) and added milliseconds of its
+ * event loop's delay to every reply figure. Same semantics: at most reply_max_outstanding replies in
+ * flight or waiting for a connection (beyond: reply_client_backlog, not sent), at most http_connections
+ * connections, the same error kinds, and a 201's reply key goes back to the worker, which matches it
+ * with the visitor sockets' sightings as before. */
+
+#define EV_HTTP_BASE (1ULL << 40)
+
+typedef struct {
+    int fd;
+    bool connected, want_out, busy;
+    uint64_t key;        /* the reply in flight */
+    int64_t origin;
+    size_t conv;         /* its conversation, an index into rep.convs */
+    buf_t rbuf, wbuf;
+} http_t;
+
+static http_t *hconns;
+static size_t nhconns;
+
+static struct {
+    char token[1024];
+    char **convs;                 /* the chats' conversation ids, in chat order (the worker's list) */
+    size_t nconvs, max_outstanding, outstanding;  /* outstanding: in flight + waiting for a connection */
+    struct { uint64_t key; int64_t origin; size_t conv; } *wait;  /* FIFO ring, max_outstanding long */
+    size_t whead, wlen;
+} rep;
+
+/* the open-loop schedule of the replies, beside the visitors' (sched) */
+static struct { bool active; int64_t t0, i, count, offset; double interval; } rsched;
+
+static dvec_t lat_reply_http, lat_reply_lag;
+static buf_t replies_201_new;    /* ["key", origin] of 201 answers not yet told to the worker */
+static buf_t reply_ids;          /* this step's 201 replies' message ids, one a line */
+
+static void http_dispatch(void);
+
+static void http_set_out(http_t *h, bool out) {
+    if (h->want_out == out) return;
+    h->want_out = out;
+    struct epoll_event ev = {.events = EPOLLIN | (out ? EPOLLOUT : 0), .data.u64 = EV_HTTP_BASE + (uint64_t)(h - hconns)};
+    epoll_ctl(ep, EPOLL_CTL_MOD, h->fd, &ev);
+}
+
+/* The connection is gone (error, EOF, or the server's Connection: close): a reply in flight on it is
+ * counted as failed with `kind`, and the connection is opened again when a reply needs it. */
+static void http_drop(http_t *h, const char *kind, const char *why) {
+    if (h->busy) {
+        err_addf(kind, "%s", why);
+        h->busy = false;
+        rep.outstanding--;
+    }
+    if (h->fd >= 0) close(h->fd);
+    h->fd = -1;
+    h->connected = false;
+    h->want_out = false;
+    h->rbuf.len = h->wbuf.len = 0;
+}
+
+static bool http_open(http_t *h) {
+    int fd = socket(cfg.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0) return false;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.u64 = EV_HTTP_BASE + (uint64_t)(h - hconns)};
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl: %s", strerror(errno));
+    h->fd = fd;
+    h->connected = false;
+    h->want_out = true;
+    if (connect(fd, (struct sockaddr *)&cfg.addr, cfg.addrlen) < 0 && errno != EINPROGRESS) {
+        http_drop(h, "reply_exception", "connect failed");
+        return false;
+    }
+    return true;
+}
+
+static void http_flush(http_t *h) {
+    while (h->wbuf.len) {
+        ssize_t w = send(h->fd, h->wbuf.p, h->wbuf.len, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                http_set_out(h, true);
+                return;
+            }
+            char why[128];
+            snprintf(why, sizeof why, "ConnectionError(%d, '%s') (send)", errno, strerror(errno));
+            http_drop(h, "reply_exception", why);
+            return;
+        }
+        buf_drop(&h->wbuf, (size_t)w);
+    }
+    http_set_out(h, false);
+}
+
+static void http_send(http_t *h, uint64_t key, int64_t origin, size_t conv) {
+    char ks[64], body[256];
+    key_format(ks, sizeof ks, key);
+    int bn = snprintf(body, sizeof body, "{\"content\":\"bench %s %s %lld\"}", cfg.tag, ks, (long long)origin);
+    h->busy = true;
+    h->key = key;
+    h->origin = origin;
+    h->conv = conv;
+    buf_fmt(&h->wbuf, "POST /api/v1/conversations/%s/messages HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n"
+                      "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+            rep.convs[conv], cfg.host, cfg.port, rep.token, bn, body);
+    if (h->connected) http_flush(h);  /* else sent once the connect completes */
+}
+
+/* One complete response at the front of rbuf; returns the bytes it took (0: incomplete). */
+static size_t http_response(http_t *h, int64_t now) {
+    const char *p = h->rbuf.p, *end = memmem(p, h->rbuf.len, "\r\n\r\n", 4);
+    size_t n;
+    int status = 0;
+    if (!end) {
+        if (h->rbuf.len > 65536) http_drop(h, "reply_exception", "ValueError('response head too long')");
+        return 0;
+    }
+    char line[128];
+    const char *cl = header(p, end, "content-length", &n);
+    if (!status_line(p, line, &status) || !cl) {
+        /* The server answers with a length; anything else (chunked, no status) is not what this client reads. */
+        http_drop(h, "reply_exception", "ValueError('response without a status or a Content-Length')");
+        return 0;
+    }
+    size_t head = (size_t)(end - p) + 4, length = strtoul(cl, NULL, 10);
+    if (h->rbuf.len < head + length) return 0;
+    if (!h->busy) {
+        http_drop(h, "reply_exception", "ValueError('a response to no request')");
+        return 0;
+    }
+    const char *b = p + head;
+    if (status != 201) {
+        char kind[32];
+        snprintf(kind, sizeof kind, "reply_http_%d", status);
+        err_addf(kind, "POST /api/v1/conversations/%s/messages -> %d %.*s", rep.convs[h->conv], status,
+                 (int)(length > 300 ? 300 : length), b);
+    } else {
+        char id[128], ks[64];
+        span_t body = {b, b + length};
+        cnt.replies_201++;
+        dvec_push(&lat_reply_http, (double)(now - h->origin) / 1e6);
+        if (get_str(body, "id", id, sizeof id, NULL)) {
+            buf_str(&reply_ids, id);
+            buf_add(&reply_ids, "\n", 1);
+        }
+        int kl = key_format(ks, sizeof ks, h->key);
+        buf_str(&replies_201_new, replies_201_new.len ? ",[" : "[");
+        buf_json(&replies_201_new, ks, (size_t)kl);
+        buf_fmt(&replies_201_new, ",%lld]", (long long)h->origin);
+    }
+    h->busy = false;
+    rep.outstanding--;
+    const char *conn = header(p, end, "connection", &n);
+    if (conn && n == 5 && strncasecmp(conn, "close", 5) == 0) {
+        http_drop(h, "reply_exception", "");
+        return 0;
+    }
+    return head + length;
+}
+
+static void http_readable(http_t *h, int64_t now) {
+    static char io[1 << 16];
+    for (;;) {
+        ssize_t r = read(h->fd, io, sizeof io);
+        if (r > 0) {
+            buf_add(&h->rbuf, io, (size_t)r);
+            size_t used;
+            while (h->fd >= 0 && (used = http_response(h, now)) > 0) buf_drop(&h->rbuf, used);
+            if (h->fd < 0 || (size_t)r < sizeof io) return;
+        } else if (r == 0) {
+            http_drop(h, "reply_exception", "ServerDisconnectedError('Server disconnected')");
+            return;
+        } else if (errno == EINTR) {
+            continue;
+        } else {
+            if (errno != EAGAIN) {
+                char why[128];
+                snprintf(why, sizeof why, "ConnectionError(%d, '%s') (read)", errno, strerror(errno));
+                http_drop(h, "reply_exception", why);
+            }
+            return;
+        }
+    }
+}
+
+static void http_event(http_t *h, uint32_t events, int64_t now) {
+    if (h->fd < 0) return;
+    if (!h->connected) {
+        if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+        int err = 0;
+        socklen_t len = sizeof err;
+        getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err) {
+            char why[128];
+            snprintf(why, sizeof why, "ClientConnectorError(%d, '%s')", err, strerror(err));
+            http_drop(h, "reply_exception", why);
+            http_dispatch();
+            return;
+        }
+        h->connected = true;
+        http_flush(h);
+        if (h->fd < 0) {
+            http_dispatch();
+            return;
+        }
+    } else if ((events & EPOLLOUT) && h->wbuf.len) {
+        http_flush(h);
+    }
+    if (h->fd >= 0 && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) http_readable(h, now);
+    http_dispatch();
+}
+
+/* Hands waiting replies to idle connections, opening connections (up to nhconns) as needed. */
+static void http_dispatch(void) {
+    for (size_t j = 0; j < nhconns && rep.wlen; j++) {
+        http_t *h = &hconns[j];
+        if (h->busy) continue;
+        if (h->fd < 0 && !http_open(h)) continue;
+        size_t w = rep.whead;
+        rep.whead = (rep.whead + 1) % rep.max_outstanding;
+        rep.wlen--;
+        http_send(h, rep.wait[w].key, rep.wait[w].origin, rep.wait[w].conv);
+    }
+}
+
+/* Reply i of the step is due: counted and queued, or refused when too many are outstanding. */
+static void reply_fire(int64_t i, int64_t origin) {
+    if (rep.outstanding >= rep.max_outstanding) {
+        err_addf("reply_client_backlog", "more than %zu replies outstanding", rep.max_outstanding);
+        return;
+    }
+    size_t w = (rep.whead + rep.wlen) % rep.max_outstanding;
+    rep.wait[w].key = key_make(KIND_R, cur_step, (unsigned)cfg.index, (uint64_t)i);
+    rep.wait[w].origin = origin;
+    rep.wait[w].conv = (size_t)((i + rsched.offset) % (int64_t)rep.nconvs);
+    rep.wlen++;
+    rep.outstanding++;
+    cnt.replies_sent++;
+    http_dispatch();
+}
+
+/* Sends the replies due within the lookahead; returns when the next one is due (INT64_MAX: none left). */
+static int64_t reply_sched_tick(int64_t now) {
+    if (!rsched.active) return INT64_MAX;
+    int64_t horizon = now + LOOKAHEAD_NS;
+    while (rsched.i < rsched.count) {
+        int64_t due = rsched.t0 + (int64_t)((double)rsched.i * rsched.interval);
+        if (due > horizon) return due;
+        dvec_push(&lat_reply_lag, (double)(now - due) / 1e6);
+        reply_fire(rsched.i, due < now ? due : now);
+        rsched.i++;
+    }
+    rsched.active = false;
+    return INT64_MAX;
+}
+
+/* The "run" command's reply fields: {reply_rate, reply_count, token, reply_max_outstanding, http_connections}.
+ * False (with the reply sent) when they are malformed. */
+static bool reply_setup(span_t c, int64_t t0, int64_t offset) {
+    double rate = 0;
+    int64_t count = 0, max_out = 0, nconn = 0;
+    if (!get_f64(c, "reply_rate", &rate) || rate <= 0) {
+        rsched.active = false;  /* no replies in this step (or the worker sends them itself) */
+        return true;
+    }
+    if (!get_i64(c, "reply_count", &count) || !get_str(c, "token", rep.token, sizeof rep.token, NULL)
+        || !get_i64(c, "reply_max_outstanding", &max_out) || !get_i64(c, "http_connections", &nconn)
+        || max_out < 1 || nconn < 1 || nconn > 4096) {
+        reply_error("run: replies need reply_count, token, reply_max_outstanding, http_connections");
+        return false;
+    }
+    if (!nhconns) {
+        nhconns = (size_t)nconn;
+        hconns = xrealloc(NULL, nhconns * sizeof *hconns);
+        for (size_t j = 0; j < nhconns; j++) hconns[j] = (http_t){.fd = -1};
+    }
+    if (rep.max_outstanding != (size_t)max_out) {
+        if (rep.outstanding) {
+            reply_error("run: replies of the last step are still outstanding");
+            return false;
+        }
+        rep.max_outstanding = (size_t)max_out;
+        rep.wait = xrealloc(rep.wait, rep.max_outstanding * sizeof *rep.wait);
+        rep.whead = rep.wlen = 0;
+    }
+    for (size_t i = 0; i < rep.nconvs; i++) free(rep.convs[i]);
+    rep.nconvs = 0;
+    rep.convs = xrealloc(rep.convs, (nchats ? nchats : 1) * sizeof *rep.convs);
+    for (size_t i = 0; i < nchats; i++)
+        if (chats[i]->conv_id) rep.convs[rep.nconvs++] = xstrndup(chats[i]->conv_id, strlen(chats[i]->conv_id));
+    if (!rep.nconvs) {
+        err_addf("no_conversations_to_reply_to", "no chat has a conversation id");
+        rsched.active = false;
+        return true;
+    }
+    rsched.active = count > 0;
+    rsched.t0 = t0;
+    rsched.i = 0;
+    rsched.count = count;
+    rsched.offset = offset;
+    rsched.interval = 1e9 / rate;
+    return true;
+}
+
+static void replies_201_json(buf_t *o) {
+    buf_str(o, "\"replies_201\":[");
+    if (replies_201_new.len) buf_add(o, replies_201_new.p, replies_201_new.len);
+    buf_str(o, "]");
+    replies_201_new.len = 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
 /* the open-loop schedule (chat_load.py's Worker.schedule and fire) */
 
 static bool fire(conn_t *c, uint64_t key, int64_t origin) {
@@ -1287,13 +1611,17 @@ static void sched_tick(int64_t now) {
     if (!sched.active) return;
     if (now > sched.deadline) {
         err_addf("client_schedule_overrun", "stopped at %lld of %lld", (long long)sched.i, (long long)sched.count);
+        rsched.active = false;
         sched_done(now);
         return;
     }
-    int64_t horizon = now + LOOKAHEAD_NS;
+    int64_t horizon = now + LOOKAHEAD_NS, next = INT64_MAX;
     while (sched.i < sched.count) {
         int64_t i = sched.i, due = sched.t0 + (int64_t)((double)i * sched.interval);
-        if (due > horizon) break;
+        if (due > horizon) {
+            next = due;
+            break;
+        }
         int64_t origin = due < now ? due : now;
         if (sched.kind == KIND_W) {
             fire(chats[i], key_make(KIND_W, 0, (unsigned)cfg.index, (uint64_t)i), origin);
@@ -1304,8 +1632,10 @@ static void sched_tick(int64_t now) {
         }
         sched.i++;
     }
-    if (sched.i >= sched.count) sched_done(now);
-    else arm_timer(sched.t0 + (int64_t)((double)sched.i * sched.interval) - LOOKAHEAD_NS);
+    int64_t reply_next = reply_sched_tick(now);  /* the step's agent replies, on the same clock */
+    if (reply_next < next) next = reply_next;
+    if (next == INT64_MAX) sched_done(now);
+    else arm_timer(next - LOOKAHEAD_NS);
 }
 
 static void sched_start(int kind, int64_t t0, double rate, int64_t count) {
@@ -1414,8 +1744,9 @@ static void cmd_open(span_t c) {
 static void reset_step_stats(void) {
     memset(&cnt, 0, sizeof cnt);
     err_reset();
-    lat_ack.n = lat_a2v.n = lat_lag.n = 0;
-    acked_keys.len = 0;
+    lat_ack.n = lat_a2v.n = lat_lag.n = lat_reply_http.n = lat_reply_lag.n = 0;
+    acked_keys.len = reply_ids.len = replies_201_new.len = 0;
+    rsched.active = false;
 }
 
 static void cmd_warmup(span_t c) {
@@ -1445,6 +1776,7 @@ static void cmd_run(span_t c) {
         return;
     }
     reset_step_stats();
+    if (!reply_setup(c, t0, offset)) return;
     cur_step = (unsigned)step;
     phase = P_RUN;
     busy = true;
@@ -1455,8 +1787,10 @@ static void cmd_run(span_t c) {
 
 static void cmd_status(void) {
     buf_t o = {0};
-    buf_fmt(&o, "{\"pending\":%zu,", pending.n);
+    buf_fmt(&o, "{\"pending\":%zu,\"replies_outstanding\":%zu,", pending.n, rep.outstanding);
     replies_seen_json(&o);
+    buf_str(&o, ",");
+    replies_201_json(&o);
     buf_str(&o, "}");
     reply_send(&o);
 }
@@ -1466,19 +1800,29 @@ static void cmd_result(void) {
     char path[4200];
     buf_fmt(&o, "{\"counts\":{\"sent\":%ld,\"acked\":%ld,\"echo_in\":%ld,\"dup_ack\":%ld,\"late_ack\":%ld,"
                 "\"max_write_buffer\":%ld,\"a2v_delivered\":%ld,\"a2v_dup\":%ld,\"late_a2v\":%ld,"
-                "\"closed_during_run\":%ld,\"unexpected_frames\":%ld},\"pending\":%zu,\"errors\":",
+                "\"closed_during_run\":%ld,\"unexpected_frames\":%ld,\"replies_sent\":%ld,\"replies_201\":%ld},"
+                "\"pending\":%zu,\"replies_outstanding\":%zu,\"errors\":",
             cnt.sent, cnt.acked, cnt.echo_in, cnt.dup_ack, cnt.late_ack, cnt.max_write_buffer, cnt.a2v_delivered,
-            cnt.a2v_dup, cnt.late_a2v, cnt.closed_during_run, cnt.unexpected_frames, pending.n);
+            cnt.a2v_dup, cnt.late_a2v, cnt.closed_during_run, cnt.unexpected_frames, cnt.replies_sent, cnt.replies_201,
+            pending.n, rep.outstanding);
     err_json(&o);
     buf_str(&o, ",");
     replies_seen_json(&o);
+    buf_str(&o, ",");
+    replies_201_json(&o);
     buf_str(&o, ",\"files\":{\"_\":null");
     dump_lat(&o, "ack", "ack", &lat_ack);
     dump_lat(&o, "a2v", "a2v", &lat_a2v);
     dump_lat(&o, "send_lag", "send_lag", &lat_lag);
+    dump_lat(&o, "reply_http", "reply_http", &lat_reply_http);
+    dump_lat(&o, "reply_lag", "reply_lag", &lat_reply_lag);
     out_path(path, sizeof path, "acked-keys.txt");
     if (!write_file(path, acked_keys.p, acked_keys.len)) die("cannot write %s", path);
     buf_str(&o, "},\"acked_keys_file\":");
+    buf_json(&o, path, strlen(path));
+    out_path(path, sizeof path, "reply-ids.txt");
+    if (!write_file(path, reply_ids.p, reply_ids.len)) die("cannot write %s", path);
+    buf_str(&o, ",\"reply_ids_file\":");
     buf_json(&o, path, strlen(path));
     buf_str(&o, "}");
     phase = P_IDLE;
@@ -1620,6 +1964,8 @@ static void loop(void) {
             } else if (id == EV_TIMER) {
                 uint64_t expirations;
                 if (read(tfd, &expirations, sizeof expirations) < 0) {}
+            } else if (id >= EV_HTTP_BASE) {
+                http_event(&hconns[id - EV_HTTP_BASE], evs[i].events, now);
             } else {
                 on_socket_event(&conns[id], evs[i].events, now);
             }
@@ -1655,6 +2001,25 @@ static int selftest(void) {
     for (int i = 1; i <= 5000; i++) map_put(&mp, key_make(KIND_M, 1, 0, (uint64_t)i), i);
     for (int i = 1; i <= 5000; i += 2) fails += !map_pop(&mp, key_make(KIND_M, 1, 0, (uint64_t)i), NULL);
     for (int i = 1; i <= 5000; i++) fails += map_has(&mp, key_make(KIND_M, 1, 0, (uint64_t)i)) != (i % 2 == 0);
+    /* a reply's response: incomplete, then whole with its id kept, then a refusal counted as its kind */
+    static char *convs[1] = {"c1"};
+    http_t h = {.fd = -1, .busy = true, .key = key_make(KIND_R, 1, 0, 7), .origin = 0};
+    rep.convs = convs;
+    rep.nconvs = 1;
+    rep.outstanding = 2;
+    const char *ok = "HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\n{\"id\":\"x\"}";
+    buf_add(&h.rbuf, ok, strlen(ok) - 1);
+    fails += http_response(&h, 1000000) != 0;
+    buf_add(&h.rbuf, "}", 1);
+    fails += http_response(&h, 1000000) != strlen(ok) || h.busy || rep.outstanding != 1 || cnt.replies_201 != 1;
+    fails += reply_ids.len != 2 || memcmp(reply_ids.p, "x\n", 2) != 0;
+    fails += replies_201_new.len == 0 || memcmp(replies_201_new.p, "[\"r1.0.7\",0]", replies_201_new.len) != 0;
+    const char *refused = "HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\n{}";
+    h.rbuf.len = 0;
+    h.busy = true;
+    buf_add(&h.rbuf, refused, strlen(refused));
+    fails += http_response(&h, 0) != strlen(refused) || rep.outstanding != 0 || cnt.replies_201 != 1;
+    fails += nerrs != 1 || strcmp(errs[0].kind, "reply_http_404") != 0;
     printf("selftest %s\n", fails ? "FAILED" : "ok");
     return fails ? 1 : 0;
 }

@@ -36,7 +36,9 @@ one child process per worker, --engine PATH or compiled here with gcc). The Pyth
 0.1-0.25 ms of CPU per message on the cores the server needs, and its event loop adds milliseconds; the
 engine does the hot path (opening the sockets, the open-loop sends, parsing frames, latencies) in a
 single-threaded epoll loop for about a third to a half of that (nearly all of it the kernel's loopback TCP
-work, which any client pays), with the same semantics, error kinds and counters. The worker keeps the rest: sessions, agent replies over HTTP,
+work, which any client pays), with the same semantics, error kinds and counters. It also sends the agent
+replies' POSTs on keep-alive connections: through aiohttp they cost ~0.6 ms of CPU each (a fifth of a core at
+350 replies/s) and added its event loop's delay to the reply figures. The worker keeps the rest: sessions,
 talking to the parent; it drives the engine with one JSON command per line on the engine's stdin and reads
 one JSON line per command from its stdout (big arrays come through files in --out). The engine's CPU is
 part of the client's CPU and listed as "engine" per worker. The agent socket stays in the parent process on
@@ -490,6 +492,8 @@ class Chat:
 
 class Worker:
     LAT_KEYS = ("ack", "reply_http", "a2v", "send_lag", "reply_lag")
+    # The agent replies' POSTs are sent by visitor_load's engine (NativeWorker), not by run() through aiohttp.
+    REPLIES_IN_ENGINE = False
 
     def __init__(self, cfg, index, conn):
         self.cfg = cfg
@@ -731,7 +735,7 @@ class Worker:
     async def conversation_ids(self):
         return [c.conversation_id for c in self.chats if c.conversation_id]
 
-    async def visitor_load(self, step, t0, rate, n, offset, deadline):
+    async def visitor_load(self, step, t0, rate, n, offset, deadline, replies=None):
         """Sends the step's visitor messages; returns the CPU seconds spent outside this process (none here)."""
         chats = self.chats
         counts = self.counts
@@ -801,11 +805,16 @@ class Worker:
             self.spawn(reply(i, origin))
 
         cpu0 = own_cpu_seconds()
-        jobs = [self.visitor_load(step, t0, rate, n, offset, deadline)]
-        if conversations and n_replies:
-            jobs.append(self.schedule(t0, reply_rate, n_replies, replier, deadline, self.lat["reply_lag"]))
-        elif n_replies:
-            self.errors.add("no_conversations_to_reply_to", "no chat has a conversation id")
+        if self.REPLIES_IN_ENGINE:
+            replies = {"reply_rate": reply_rate, "reply_count": n_replies, "token": token,
+                       "reply_max_outstanding": cfg["reply_max_outstanding"], "http_connections": cfg["http_connections"]}
+            jobs = [self.visitor_load(step, t0, rate, n, offset, deadline, replies if n_replies else None)]
+        else:
+            jobs = [self.visitor_load(step, t0, rate, n, offset, deadline)]
+            if conversations and n_replies:
+                jobs.append(self.schedule(t0, reply_rate, n_replies, replier, deadline, self.lat["reply_lag"]))
+            elif n_replies:
+                self.errors.add("no_conversations_to_reply_to", "no chat has a conversation id")
         helper_cpu = (await asyncio.gather(*jobs))[0]
         cpu1 = own_cpu_seconds()
         await self.drain_step(lambda: not self.reply_pending and reply_sem._value == cfg["reply_max_outstanding"],
@@ -980,8 +989,9 @@ class Engine:
 
 
 class NativeWorker(Worker):
-    """A Worker whose visitor sockets live in the engine: the same phases and the same answers to the parent;
-    sessions, agent replies and the parent stay here."""
+    """A Worker whose visitor sockets and agent replies live in the engine: the same phases and the same
+    answers to the parent; sessions and the parent stay here."""
+    REPLIES_IN_ENGINE = True
 
     def __init__(self, cfg, index, conn):
         super().__init__(cfg, index, conn)
@@ -1034,32 +1044,42 @@ class NativeWorker(Worker):
         with open(r["file"]) as f:
             return f.read().split()
 
-    async def visitor_load(self, step, t0, rate, n, offset, deadline):
-        # The engine answers when its schedule is done (at the latest at the deadline) with its CPU time.
+    async def visitor_load(self, step, t0, rate, n, offset, deadline, replies=None):
+        # The engine answers when its schedules are done (at the latest at the deadline) with its CPU time.
         r = await self.engine.call(max(0.0, (deadline - mono()) / 1e9) + 60, cmd="run", step=step, t0=t0, rate=rate,
-                                   count=n, offset=offset, deadline=deadline)
+                                   count=n, offset=offset, deadline=deadline, **(replies or {}))
         return r["cpu_s"]
 
-    def note_replies_seen(self, keys):
-        for key in keys:
+    def note_replies(self, status):
+        """The engine's news: replies seen on a visitor socket, then replies answered 201 (a reply may be seen
+        before its 201 arrives; Worker.run's reply() has the same rule)."""
+        for key in status["replies_seen"]:
             self.reply_seen.add(key)
             self.reply_pending.pop(key, None)
+        for key, origin in status["replies_201"]:
+            if key not in self.reply_seen:
+                self.reply_pending[key] = origin
 
     async def drain_step(self, others_done, timeout):
         end = mono() + int(timeout * 1e9)
         while True:
             st = await self.engine.call(30, cmd="status")
-            self.note_replies_seen(st["replies_seen"])
-            if (st["pending"] == 0 and others_done()) or mono() >= end:
+            self.note_replies(st)
+            if (st["pending"] == 0 and st["replies_outstanding"] == 0 and others_done()) or mono() >= end:
                 return
             await asyncio.sleep(0.05)
 
     async def collect_step(self):
         r = await self.engine.call(30, cmd="result")
-        self.note_replies_seen(r["replies_seen"])
-        self.counts.update(r["counts"])  # the visitor counters; replies_sent and replies_201 are counted here
+        self.note_replies(r)
+        self.counts.update(r["counts"])
         self.errors.merge(r["errors"])
-        for k in ("ack", "a2v", "send_lag"):
+        if r["replies_outstanding"]:
+            self.errors.add("reply_no_answer_within_drain", "%d reply POSTs unanswered after the step's drain"
+                            % r["replies_outstanding"])
+        with open(r["reply_ids_file"]) as f:
+            self.reply_ids.extend(f.read().split())
+        for k in ("ack", "a2v", "send_lag", "reply_http", "reply_lag"):
             self.lat[k] = read_f64(r["files"][k])
         with open(r["acked_keys_file"]) as f:
             self.acked_keys = f.read().split()
@@ -1603,8 +1623,8 @@ def report(args):
     out.append("- Build: %s, commit %s. SQLite persistence on (default, `synchronous=FULL`); widget per-IP limits off."
                % (args.build, args.commit or "unknown"))
     client = {"raw": "built-in RFC 6455 client (no extensions offered)",
-              "native": "visitor sockets in the compiled epoll engine `Benchmarks/chat_engine.c`, one per worker "
-                        "(no extensions offered; the agent socket on the built-in client)"}.get(
+              "native": "visitor sockets and agent reply POSTs in the compiled epoll engine `Benchmarks/chat_engine.c`, "
+                        "one per worker (no extensions offered; the agent socket on the built-in client)"}.get(
         p.get("client", "raw"), "`websockets` library (permessage-deflate %s)"
         % ("offered, like a browser" if p["compression"] == "browser" else "not offered"))
     out.append("- Load: `Benchmarks/chat_load.py` on the same box: %d visitor worker process(es) + 1 agent process, %s, %s; "
