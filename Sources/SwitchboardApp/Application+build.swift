@@ -104,7 +104,7 @@ func buildParts(_ config: AppConfig, metrics: PrometheusCollectorRegistry,
         services.append(http)
         services.append(JobWorker(queue: storage.jobs, handlers: [
             UnsnoozeJob(storage: storage, events: events),
-            MessageDeliveryJob(storage: storage, events: events, http: http, logger: logger),
+            MessageDeliveryJob(storage: storage, events: events, http: http, publicURL: config.resolvedPublicURL, logger: logger),
         ], logger: logger))
     }
     return (try buildRouter(deps, includeAPI: config.role.servesAPI), deps, services)

@@ -65,7 +65,7 @@ public func buildRouter(_ deps: APIDependencies, includeAPI: Bool = true) throws
     router.addRoutes(WorkspaceAppController(assets: try WorkspaceAppController.loadAssets()).endpoints)
 
     let auth = AuthController(auth: deps.auth)
-    let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest)
+    let inboxes = InboxController(inboxes: deps.inboxes, ingest: deps.ingest, attachments: deps.attachments)
     let api = router.group("api/v1")
     api.addRoutes(auth.publicEndpoints)
     api.addRoutes(SetupController(auth: deps.auth).endpoints)

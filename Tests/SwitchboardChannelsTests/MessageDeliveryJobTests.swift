@@ -36,14 +36,15 @@ struct MessageDeliveryJobTests {
                 content: "Where is my order?", sentAt: nil)).conversation.id
             conversations = ConversationService(storage: storage, events: events, signals: LocalSignalBus(), logger: Logger(label: "test"))
             worker = JobWorker(queue: storage.jobs, handlers: [
-                MessageDeliveryJob(storage: storage, events: events, http: http, timeout: .seconds(2), logger: Logger(label: "test")),
+                MessageDeliveryJob(storage: storage, events: events, http: http, timeout: .seconds(2),
+                                   publicURL: "https://help.example.com/", logger: Logger(label: "test")),
             ], logger: Logger(label: "test"))
         }
 
         var store: any WorkspaceStorage { storage.workspace(Workspace.defaultID) }
 
-        func reply(_ text: String, isPrivate: Bool = false) async throws -> Message {
-            try await conversations.reply(to: conversation, by: admin, content: text, isPrivate: isPrivate)
+        func reply(_ text: String, isPrivate: Bool = false, attachments: [AttachmentID] = []) async throws -> Message {
+            try await conversations.reply(to: conversation, by: admin, content: text, isPrivate: isPrivate, attachments: attachments)
         }
 
         func status(of message: Message) async throws -> DeliveryStatus? {
@@ -99,6 +100,24 @@ struct MessageDeliveryJobTests {
             #expect(message["content"] as? String == "It ships today" && message["id"] as? String == reply.id.rawValue)
             #expect((body["contact"] as? [String: Any])?["external_id"] as? String == "customer-7")
             #expect((body["conversation"] as? [String: Any])?["id"] as? String == fixture.conversation.rawValue)
+        } }
+    }
+
+    @Test func attachmentsComeWithTheURLTheIntegrationDownloadsThemAt() async throws {
+        try await CallbackReceiver.listening { receiver, url in try await Fixture.with(callback: url) { fixture in
+            let file = try await fixture.store.createAttachment(NewAttachment(
+                digest: String(repeating: "a", count: 64), contentType: "application/pdf", size: 12, filename: "invoice.pdf",
+                uploader: .agent(fixture.admin.id)))
+            _ = try await fixture.reply("Your invoice", attachments: [file.id])
+            #expect(try await fixture.runJobs() == 1)
+            let request = try #require(await receiver.requests.first)
+            let body = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+            let attachments = try #require((body["message"] as? [String: Any])?["attachments"] as? [[String: Any]])
+            #expect(attachments.count == 1)
+            #expect(attachments.first?["id"] as? String == file.id.rawValue)
+            #expect(attachments.first?["filename"] as? String == "invoice.pdf")
+            #expect(attachments.first?["url"] as? String
+                    == "https://help.example.com/api/v1/inboxes/\(fixture.inbox.id.rawValue)/attachments/\(file.id.rawValue)")
         } }
     }
 

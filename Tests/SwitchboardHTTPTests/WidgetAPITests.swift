@@ -232,4 +232,45 @@ struct AttachmentAPITests {
             #expect(big.errorCode == "payload_too_large")
         }
     }
+
+    /// The `url` of an attachment in a reply's callback: the inbox's integration downloads it with its own
+    /// token, and only files of public messages in that inbox's conversations.
+    @Test func theIntegrationDownloadsTheFilesOfItsInboxWithItsToken() async throws {
+        try await TestAPI.run { api in
+            let admin = try await api.login()
+            let shop = try await api.apiInbox(admin)
+            let other = try await api.apiInbox(admin, name: "Other")
+            let conversation = try #require(try await api.postIncoming(inbox: shop, externalID: "m1")["conversation_id"] as? String)
+            let pdf = Data("%PDF-1.4 invoice".utf8)
+            func upload() async throws -> String {
+                let file = try await Self.upload(api, "/api/v1/attachments?filename=invoice.pdf", pdf,
+                                                type: "application/pdf", headers: [.authorization: "Bearer \(admin)"])
+                return try #require(file["id"] as? String)
+            }
+            let (replied, noted, unsent) = (try await upload(), try await upload(), try await upload())
+            let reply = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                           json: ["content": "Your invoice", "attachments": [replied]])
+            #expect(reply.status == .created)
+            let note = try await api.call(.post, "/api/v1/conversations/\(conversation)/messages", token: admin,
+                                          json: ["content": "internal", "private": true, "attachments": [noted]])
+            #expect(note.status == .created)
+            let inboxToken = HTTPField.Name("X-Inbox-Token")!
+            func download(_ id: String, inbox: (id: String, inboundToken: String)) async throws -> TestAPI.Reply {
+                try await api.call(.get, "/api/v1/inboxes/\(inbox.id)/attachments/\(id)", headers: [inboxToken: inbox.inboundToken])
+            }
+
+            let file = try await download(replied, inbox: shop)
+            #expect(file.status == .ok)
+            #expect(file.text == "%PDF-1.4 invoice" && file.headers[.contentType] == "application/pdf")
+            #expect(file.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(try await download(noted, inbox: shop).status == .notFound, "a private note's file stays with the agents")
+            #expect(try await download(unsent, inbox: shop).status == .notFound, "an upload no message has sent")
+            #expect(try await download(replied, inbox: other).status == .notFound, "another inbox's integration")
+            #expect(try await download(replied, inbox: (shop.id, other.inboundToken)).status == .unauthorized)
+            let missing = try await api.call(.get, "/api/v1/inboxes/\(shop.id)/attachments/\(replied)")
+            #expect(missing.status == .unauthorized && missing.errorCode == "unauthorized")
+            let agentToken = try await api.call(.get, "/api/v1/inboxes/\(shop.id)/attachments/\(replied)", token: admin)
+            #expect(agentToken.status == .unauthorized, "an agent token is not an inbox token")
+        }
+    }
 }

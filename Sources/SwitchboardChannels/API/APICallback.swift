@@ -17,14 +17,17 @@ public struct APICallback: Sendable {
     public let messageID: MessageID
 
     /// Nil when the inbox has no callback_url (or no secret, which creation always adds with it).
-    public init?(message: Message, conversation: Conversation, contact: Contact, inbox: Inbox) throws {
+    /// `publicURL` is this server's address: each attachment's `url` is built on it, and the integration
+    /// downloads the file there with the inbox's `X-Inbox-Token`.
+    public init?(message: Message, conversation: Conversation, contact: Contact, inbox: Inbox, publicURL: String) throws {
         guard let url = inbox.settings["callback_url"]?.stringValue,
               let secret = inbox.settings["callback_secret"]?.stringValue
         else { return nil }
         let body = Body(
             message: .init(id: message.id.rawValue, conversationID: message.conversationID.rawValue, content: message.content,
                            attachments: message.attachments.map {
-                               .init(id: $0.id.rawValue, filename: $0.filename, contentType: $0.contentType, size: $0.size)
+                               .init(id: $0.id.rawValue, filename: $0.filename, contentType: $0.contentType, size: $0.size,
+                                     url: Self.attachmentURL($0.id, in: inbox.id, publicURL: publicURL))
                            },
                            sender: .init(type: message.sender.kind.rawValue, id: message.sender.id), createdAt: message.createdAt),
             conversation: .init(id: conversation.id.rawValue, number: conversation.number, inboxID: inbox.id.rawValue),
@@ -34,6 +37,12 @@ public struct APICallback: Sendable {
         self.body = try Self.encoder.encode(body)
         self.signature = Self.signature(of: self.body, secret: secret)
         self.messageID = message.id
+    }
+
+    /// Where the inbox's integration downloads an attachment (`GET` with `X-Inbox-Token`).
+    public static func attachmentURL(_ id: AttachmentID, in inbox: InboxID, publicURL: String) -> String {
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        return "\(base)/api/v1/inboxes/\(inbox.rawValue)/attachments/\(id.rawValue)"
     }
 
     public static func signature(of body: Data, secret: String) -> String {
@@ -70,6 +79,7 @@ public struct APICallback: Sendable {
         let filename: String
         let contentType: String
         let size: Int
+        let url: String
     }
 
     private struct SenderBody: Encodable {

@@ -18,13 +18,16 @@ public struct MessageDeliveryJob: JobHandler {
     private let events: any EventBus
     private let http: OutboundHTTPClient
     private let timeout: TimeAmount
+    private let publicURL: String
     private let logger: Logger
 
+    /// - Parameter publicURL: this server's address, for the attachments' download URLs in a callback.
     public init(storage: any Storage, events: any EventBus, http: OutboundHTTPClient, timeout: TimeAmount = .seconds(10),
-                logger: Logger) {
+                publicURL: String, logger: Logger) {
         self.storage = storage
         self.events = events
         self.http = http
+        self.publicURL = publicURL
         self.timeout = timeout
         self.logger = logger
     }
@@ -58,7 +61,8 @@ public struct MessageDeliveryJob: JobHandler {
               let inbox = try await store.inbox(conversation.inboxID),
               let contact = try await store.contactProfile(conversation.contactID)?.contact
         else { throw PermanentJobFailure("the conversation of message \(message.id) is gone") }
-        guard let callback = try APICallback(message: message, conversation: conversation, contact: contact, inbox: inbox)
+        guard let callback = try APICallback(message: message, conversation: conversation, contact: contact, inbox: inbox,
+                                             publicURL: publicURL)
         else { throw PermanentJobFailure("\(inbox.channel.rawValue) inbox \(inbox.id) delivers no replies") }
 
         var request = HTTPClientRequest(url: callback.url)

@@ -9,6 +9,7 @@ import SwitchboardStore
 struct InboxController {
     let inboxes: InboxService
     let ingest: IngestService
+    let attachments: AttachmentService
 
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
@@ -22,6 +23,7 @@ struct InboxController {
     var inboundEndpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .post("inboxes/:inbox_id/incoming", use: incoming)
+            .get("inboxes/:inbox_id/attachments/:attachment_id", use: attachment)
     }
 
     func list(request: Request, context: AppRequestContext) async throws -> ListResponse<InboxResponse> {
@@ -54,9 +56,7 @@ struct InboxController {
     /// 201 for a new message, 200 with the same ids for a redelivery. Answered only after commit.
     func incoming(request: Request, context: AppRequestContext) async throws -> EditedResponse<IncomingResponse> {
         let inboxID = InboxID(try context.parameters.require("inbox_id"))
-        guard let token = request.headers[HTTPField.Name("X-Inbox-Token")!], !token.isEmpty else {
-            throw APIError.unauthenticated("Send the inbox's token in X-Inbox-Token.")
-        }
+        let token = try Self.inboxToken(request)
         let body = try await request.decodeJSON(IncomingRequest.self, context: context)
         let message = IncomingMessage(
             inboxID: inboxID, externalID: body.externalID,
@@ -68,5 +68,21 @@ struct InboxController {
             status: result.isDuplicate ? .ok : .created,
             response: IncomingResponse(conversationID: result.conversation.id.rawValue,
                                        messageID: result.message.id.rawValue, contactID: result.contact.id.rawValue))
+    }
+
+    /// A file of a public message in the inbox's conversations, for its integration: the `url` of each
+    /// attachment in a reply's callback.
+    func attachment(request: Request, context: AppRequestContext) async throws -> Response {
+        let inboxID = InboxID(try context.parameters.require("inbox_id"))
+        let id = AttachmentID(try context.parameters.require("attachment_id"))
+        let workspace = try await ingest.authenticate(inboxID, inboundToken: try Self.inboxToken(request))
+        return AttachmentUpload.response(for: try await attachments.open(id, publicIn: inboxID, of: workspace))
+    }
+
+    private static func inboxToken(_ request: Request) throws -> String {
+        guard let token = request.headers[HTTPField.Name("X-Inbox-Token")!], !token.isEmpty else {
+            throw APIError.unauthenticated("Send the inbox's token in X-Inbox-Token.")
+        }
+        return token
     }
 }

@@ -36,4 +36,15 @@ extension PostgresWorkspace {
                 """, AttachmentRow.attachment)
         }
     }
+
+    func attachment(_ id: AttachmentID, publicIn inbox: InboxID) async throws -> Attachment? {
+        try await storage.read { session in
+            try await session.row("""
+                SELECT \(unescaped: AttachmentRow.columns) FROM attachments a
+                JOIN messages m ON m.workspace_id = a.workspace_id AND m.id = a.message_id
+                JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+                WHERE a.workspace_id = \(ws) AND a.id = \(id.rawValue) AND NOT m.private AND c.inbox_id = \(inbox.rawValue)
+                """, AttachmentRow.attachment)
+        }
+    }
 }

@@ -39,6 +39,19 @@ extension SQLiteWorkspace {
                 .map(AttachmentRows.attachment)
         }
     }
+
+    func attachment(_ id: AttachmentID, publicIn inbox: InboxID) async throws -> Attachment? {
+        let ws = self.ws
+        return try await storage.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT a.* FROM attachments a
+                JOIN messages m ON m.id = a.message_id AND m.workspace_id = a.workspace_id
+                JOIN conversations c ON c.id = m.conversation_id
+                WHERE a.workspace_id = ? AND a.id = ? AND m.private = 0 AND c.inbox_id = ?
+                """), arguments: [ws, id.rawValue, inbox.rawValue])
+                .map(AttachmentRows.attachment)
+        }
+    }
 }
 
 /// Reading and claiming rows of `attachments`.

@@ -52,6 +52,12 @@ public struct AttachmentService: Sendable {
             .attachment(id, visibleTo: session.contactID, in: session.inboxID))
     }
 
+    /// The file, for the integration behind an `api` inbox (its token already checked): the files of
+    /// public messages in that inbox's conversations.
+    public func open(_ id: AttachmentID, publicIn inbox: InboxID, of workspace: WorkspaceID) async throws -> File {
+        try await read(try await storage.workspace(workspace).attachment(id, publicIn: inbox))
+    }
+
     private func read(_ attachment: Attachment?) async throws -> File {
         guard let attachment else { throw ServiceError.notFound("attachment") }
         do {

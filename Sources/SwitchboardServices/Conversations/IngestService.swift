@@ -23,8 +23,21 @@ public struct IngestService: Sendable {
     /// Stores a message posted to an `api` inbox after checking the inbox's token. Returns once
     /// the message is committed; a redelivery returns the first result.
     public func receive(_ message: IncomingMessage, inboundToken: String) async throws -> IngestResult {
-        let found = try await inboxes.entry(for: message.inboxID) {
-            try await storage.directory.inboundInbox(message.inboxID).map {
+        let workspace = try await authenticate(message.inboxID, inboundToken: inboundToken)
+        try validate(message)
+        let result = try await storage.workspace(workspace).appendIncoming(message)
+        events.publish(result.events)
+        logger.debug("incoming message stored", metadata: [
+            "inbox_id": "\(message.inboxID)", "conversation_id": "\(result.conversation.id)",
+            "duplicate": "\(result.isDuplicate)",
+        ])
+        return result
+    }
+
+    /// The workspace of the `api` inbox whose token this is; 404 for an unknown inbox, 401 for a wrong token.
+    public func authenticate(_ inbox: InboxID, inboundToken: String) async throws -> WorkspaceID {
+        let found = try await inboxes.entry(for: inbox) {
+            try await storage.directory.inboundInbox(inbox).map {
                 InboundInboxCache.Entry(workspaceID: $0.inbox.workspaceID, channel: $0.inbox.channel, tokenDigest: $0.tokenDigest)
             }
         }
@@ -32,14 +45,7 @@ public struct IngestService: Sendable {
         guard found.channel == .api, let expected = found.tokenDigest,
               Secrets.constantTimeEqual(Secrets.digest(inboundToken), expected)
         else { throw ServiceError.unauthenticated("The inbox token is missing or wrong.") }
-        try validate(message)
-        let result = try await storage.workspace(found.workspaceID).appendIncoming(message)
-        events.publish(result.events)
-        logger.debug("incoming message stored", metadata: [
-            "inbox_id": "\(message.inboxID)", "conversation_id": "\(result.conversation.id)",
-            "duplicate": "\(result.isDuplicate)",
-        ])
-        return result
+        return found.workspaceID
     }
 
     private func validate(_ message: IncomingMessage) throws(ServiceError) {

@@ -11,6 +11,9 @@ public protocol AttachmentStore: Sendable {
     /// The attachment if the visitor may open it: they uploaded it, or it belongs to a public message
     /// of their own conversation in that inbox.
     func attachment(_ id: AttachmentID, visibleTo contact: ContactID, in inbox: InboxID) async throws -> Attachment?
+    /// The attachment if it belongs to a public message of a conversation in that inbox: what the
+    /// integration behind an `api` inbox's token may open (the files of the replies it is called back with).
+    func attachment(_ id: AttachmentID, publicIn inbox: InboxID) async throws -> Attachment?
 }
 
 /// A file just stored, to be recorded.
