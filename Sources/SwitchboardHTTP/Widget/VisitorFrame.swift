@@ -163,19 +163,3 @@ extension VisitorMessage {
         json.string("client_id", clientID)
     }
 }
-
-/// A frame a visitor sends: `{"type": "message", "content", "client_id", "attachment_ids"?}` or
-/// `{"type": "typing", "typing"}`.
-struct VisitorInbound: Decodable {
-    let type: String
-    let content: String?
-    let clientID: String?
-    let attachmentIDs: [String]?
-    let typing: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case type, content, typing
-        case clientID = "client_id"
-        case attachmentIDs = "attachment_ids"
-    }
-}

@@ -26,7 +26,7 @@ struct VisitorSocket: Sendable {
     /// Acts on one visitor frame; returns the conversation a new message landed in.
     func handle(_ text: String, session: VisitorSession, conversation: ConversationID?, address: String?,
                         connection: VisitorHub.Connection) async -> ConversationID? {
-        guard let frame = try? JSONDecoder().decode(VisitorInbound.self, from: Data(text.utf8)) else {
+        guard let frame = VisitorInbound.decode(text) else {
             connection.send(.refused(code: "malformed_frame", message: "Frames are JSON objects with a type.", clientID: nil))
             return nil
         }
