@@ -41,8 +41,7 @@ public struct APICallback: Sendable {
 
     /// Where the inbox's integration downloads an attachment (`GET` with `X-Inbox-Token`).
     public static func attachmentURL(_ id: AttachmentID, in inbox: InboxID, publicURL: String) -> String {
-        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        return "\(base)/api/v1/inboxes/\(inbox.rawValue)/attachments/\(id.rawValue)"
+        PublicURL.join(publicURL, "/api/v1/inboxes/\(inbox.rawValue)/attachments/\(id.rawValue)")
     }
 
     public static func signature(of body: Data, secret: String) -> String {

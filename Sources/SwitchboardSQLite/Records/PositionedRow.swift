@@ -5,8 +5,9 @@ import GRDB
 ///
 /// Every fetch through a `Row` builds a dictionary of the statement's column names, lowercased, so that
 /// `row["status"]` can find its column. For the 21 columns of a conversation that was ~3.4 % of the
-/// writer's time per message (`switchboard bench store`, perf with DWARF stacks, 2026-12-07). Here a cursor of the first column steps the statement (such cursors
-/// build no `Row`), and while it is on the row the other columns are read from the statement directly.
+/// writer's time per message (`switchboard bench store`, perf with DWARF stacks, 2026-12-07). Here a cursor
+/// of the first column steps the statement (such cursors build no `Row`), and while it is on the row the
+/// other columns are read from the statement directly.
 struct PositionedRow {
     private let statement: Statement
 

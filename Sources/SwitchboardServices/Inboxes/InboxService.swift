@@ -17,7 +17,7 @@ public struct InboxService: Sendable {
     /// - Parameter publicURL: the address providers reach this server at, for webhook URLs.
     public init(storage: any Storage, publicURL: String) {
         self.storage = storage
-        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.publicURL = publicURL
     }
 
     public func create(by actor: Agent, name: String, channel: ChannelKind,
@@ -61,7 +61,7 @@ public struct InboxService: Sendable {
 
     /// The absolute URL a provider posts to, for channels that receive webhooks.
     public func webhookURL(of inbox: Inbox) -> String? {
-        inbox.channel.receivesWebhooks ? "\(publicURL)/api/v1/webhooks/\(inbox.channel.rawValue)/\(inbox.id)" : nil
+        inbox.channel.receivesWebhooks ? PublicURL.join(publicURL, "/api/v1/webhooks/\(inbox.channel.rawValue)/\(inbox.id)") : nil
     }
 
     /// Settings as shown after creation: secrets replaced by a mask that keeps their last 4 characters.
